@@ -1,1 +1,268 @@
-fn main() {}
+//! `train`: trains the 12-3-2 sigmoid network to tell a 0 from a 1, with
+//! every gradient taken by the `tape` crate's reverse sweep.
+//!
+//! It prints the learning curve (C_T every so many epochs), the final C_T,
+//! the training accuracy, and the images with their labels and predictions.
+//! Every failure (a bad option, a bad file, a cost that is no longer finite)
+//! is one line on standard error and a non-zero exit.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::Parser;
+use nn::{Dataset, HEIGHT, Network, TrainError, Trainer, WIDTH};
+
+/// The layer sizes of the network this command trains.
+const SIZES: [usize; 3] = [12, 3, 2];
+
+/// How many images are drawn side by side.
+const IMAGES_PER_ROW: usize = 8;
+
+/// Train the 12-3-2 sigmoid network to tell a 0 from a 1 on 4×3 images,
+/// by full-batch gradient descent on C_T with gradients from the tape.
+#[derive(Debug, Parser)]
+#[command(name = "train", version)]
+struct Options {
+    /// Number of epochs (full-batch gradient steps).
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 300,
+        allow_hyphen_values = true
+    )]
+    epochs: usize,
+
+    /// Learning rate η, a finite number > 0.
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 0.5,
+        allow_hyphen_values = true
+    )]
+    eta: f64,
+
+    /// Momentum μ, in [0, 1).
+    #[arg(
+        long,
+        value_name = "X",
+        default_value_t = 0.9,
+        allow_hyphen_values = true
+    )]
+    momentum: f64,
+
+    /// Seed of the random initial parameters.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        allow_hyphen_values = true
+    )]
+    seed: u64,
+
+    /// Training set (data-file format); the built-in 64 images by default.
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
+
+    /// A second set, evaluated after training.
+    #[arg(long, value_name = "FILE")]
+    test: Option<PathBuf>,
+
+    /// Initial parameters (parameter-file format) instead of random ones.
+    #[arg(long, value_name = "FILE")]
+    init: Option<PathBuf>,
+
+    /// Where to save the trained parameters.
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    let options = match Options::try_parse() {
+        Ok(options) => options,
+        Err(error) if !error.use_stderr() => {
+            // --help and --version: print in full, succeed.
+            print!("{error}");
+            return ExitCode::SUCCESS;
+        }
+        Err(error) => {
+            // clap's own message runs to several lines of usage; the first
+            // says what is wrong.
+            let message = error.to_string();
+            let first = message.lines().next().unwrap_or("invalid arguments");
+            eprintln!("train: {}", first.trim_start_matches("error: "));
+            return ExitCode::from(2);
+        }
+    };
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("train: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Trains and reports; every error comes back as the one line to print.
+fn run(options: &Options) -> Result<(), String> {
+    let mut trainer = Trainer::new(options.eta, options.momentum).map_err(|e| e.to_string())?;
+    let (data, data_name) = match &options.data {
+        Some(path) => (read_data(path)?, path.display().to_string()),
+        None => (Dataset::builtin(), "the built-in set".to_string()),
+    };
+    let test = options.test.as_deref().map(read_data).transpose()?;
+    let mut network = match &options.init {
+        Some(path) => read_parameters(path)?,
+        None => Network::new(&SIZES, options.seed),
+    };
+
+    println!(
+        "Training the 12-3-2 network ({} parameters) on {} images of {data_name}",
+        network.parameters().len(),
+        data.images().len()
+    );
+    println!(
+        "η = {}, μ = {}, {} epochs, {}",
+        options.eta,
+        options.momentum,
+        options.epochs,
+        match &options.init {
+            Some(path) => format!("initial parameters from {}", path.display()),
+            None => format!("seed {}", options.seed),
+        }
+    );
+    println!();
+    println!("{:>8}  {:>14}", "epoch", "C_T");
+
+    let every = (options.epochs / 10).max(1);
+    let start = Instant::now();
+    let mut failure = None;
+    for epoch in 0..options.epochs {
+        match trainer.step(&mut network, &data) {
+            Ok(cost) if epoch % every == 0 => println!("{epoch:>8}  {cost:>14.10}"),
+            Ok(_) => {}
+            Err(error) => {
+                failure = Some(error);
+                break;
+            }
+        }
+    }
+    let elapsed = start.elapsed();
+
+    // The cost at the final parameters, after the last update.
+    let cost = network.cost(&data);
+    let done = trainer.epochs();
+    println!("{done:>8}  {cost:>14.10}");
+    println!();
+    println!(
+        "final C_T = {cost:.12e} after {done} epochs ({:.1} ms)",
+        ms(elapsed)
+    );
+    report("training", &network, &data, false);
+    if let Some(test) = &test {
+        report("test", &network, test, true);
+    }
+
+    if let Some(path) = &options.save {
+        save_parameters(path, &network)?;
+        println!("saved the parameters to {}", path.display());
+    }
+    match failure {
+        Some(error @ TrainError::NonFinite { .. }) => Err(error.to_string()),
+        Some(error) => Err(error.to_string()),
+        None => Ok(()),
+    }
+}
+
+fn ms(duration: std::time::Duration) -> f64 {
+    duration.as_secs_f64() * 1e3
+}
+
+/// Prints the accuracy on `data`, and draws its images (only the ones the
+/// network gets wrong if `wrong_only`).
+fn report(what: &str, network: &Network, data: &Dataset, wrong_only: bool) {
+    let predictions: Vec<usize> = data
+        .images()
+        .iter()
+        .map(|image| network.predict(image.pixels()))
+        .collect();
+    let correct = data
+        .images()
+        .iter()
+        .zip(&predictions)
+        .filter(|(image, p)| image.label() == **p)
+        .count();
+    let total = data.images().len();
+    println!();
+    println!(
+        "{what} accuracy: {correct}/{total} = {:.1}%",
+        100.0 * correct as f64 / total as f64
+    );
+
+    let shown: Vec<(usize, usize)> = data
+        .images()
+        .iter()
+        .zip(&predictions)
+        .enumerate()
+        .filter(|(_, (image, p))| !wrong_only || image.label() != **p)
+        .map(|(k, (_, &p))| (k, p))
+        .collect();
+    if shown.is_empty() {
+        return;
+    }
+    println!(
+        "{}",
+        if wrong_only {
+            "the images it gets wrong (label→prediction, # black, . white):"
+        } else {
+            "the images (label→prediction, # black, . white; ! marks a mistake):"
+        }
+    );
+    for row in shown.chunks(IMAGES_PER_ROW) {
+        let mut lines = vec![String::new(); HEIGHT + 1];
+        for &(k, prediction) in row {
+            let image = &data.images()[k];
+            let mark = if image.label() == prediction {
+                ' '
+            } else {
+                '!'
+            };
+            lines[0].push_str(&format!("{}→{}{mark}  ", image.label(), prediction));
+            for (r, line) in lines[1..].iter_mut().enumerate() {
+                for c in 0..WIDTH {
+                    let black = image.pixels()[r * WIDTH + c] > 0.5;
+                    line.push(if black { '#' } else { '.' });
+                }
+                line.push_str("   ");
+            }
+        }
+        println!();
+        for line in lines {
+            println!("  {}", line.trim_end());
+        }
+    }
+}
+
+fn read_file(path: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+}
+
+fn read_data(path: &Path) -> Result<Dataset, String> {
+    Dataset::parse_bytes(&read_file(path)?).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn read_parameters(path: &Path) -> Result<Network, String> {
+    Network::from_parameter_bytes(&SIZES, &read_file(path)?)
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Writes the parameters to a temporary file beside `path` and renames it
+/// into place, so that a failed write never leaves half a file behind.
+fn save_parameters(path: &Path, network: &Network) -> Result<(), String> {
+    let mut temporary = path.as_os_str().to_owned();
+    temporary.push(".tmp");
+    let temporary = PathBuf::from(temporary);
+    std::fs::write(&temporary, network.to_parameter_text())
+        .and_then(|()| std::fs::rename(&temporary, path))
+        .map_err(|e| format!("cannot save to {}: {e}", path.display()))
+}

@@ -1,0 +1,127 @@
+//! The cost: squared error per image, summed over the training set.
+//!
+//! ```text
+//! C_k = ½ Σ_j (t_j - a^L_j[k])²
+//! C_T = Σ_k C_k
+//! ```
+//!
+//! where t is the teacher signal of image k: 1 at the unit of its class and
+//! 0 elsewhere, so (1, 0) for a "0" and (0, 1) for a "1".
+
+use tape::{Gradients, Tape, Var};
+
+use crate::{Dataset, Network};
+
+/// Records C_k, the cost of one image, from the output activations a^L and
+/// the image's class.
+///
+/// # Panics
+///
+/// Panics if `class` is not an output unit.
+pub fn record_image_cost<'t>(tape: &'t Tape, outputs: &[Var<'t>], class: usize) -> Var<'t> {
+    assert!(class < outputs.len(), "class {class} has no output unit");
+    let squared_errors: Vec<Var<'t>> = outputs
+        .iter()
+        .enumerate()
+        .map(|(j, &a)| {
+            let t = if j == class { 1.0 } else { 0.0 };
+            (a - t).powi(2)
+        })
+        .collect();
+    0.5 * tape.sum(&squared_errors)
+}
+
+/// Records C_T, the total cost over a data set, and returns it.
+///
+/// # Panics
+///
+/// Panics if an image does not fit the network (pixel count or class).
+pub fn record_total_cost<'t>(
+    network: &Network,
+    tape: &'t Tape,
+    parameters: &[Var<'t>],
+    data: &Dataset,
+) -> Var<'t> {
+    let image_costs: Vec<Var<'t>> = data
+        .images()
+        .iter()
+        .map(|image| {
+            let outputs = network.record_forward(tape, parameters, image.pixels());
+            record_image_cost(tape, &outputs, image.label())
+        })
+        .collect();
+    tape.sum(&image_costs)
+}
+
+/// The total cost C_T and its gradient ∂C_T/∂p for every parameter p, in the
+/// network's parameter order.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CostGradient {
+    /// C_T at the parameters the gradient was taken at.
+    pub cost: f64,
+    /// ∂C_T/∂p, one entry per parameter, in [`Network::parameters`] order.
+    pub gradient: Vec<f64>,
+}
+
+impl Network {
+    /// The total cost C_T of the network on `data`.
+    ///
+    /// # Panics
+    ///
+    /// Panics if an image does not fit the network (pixel count or class).
+    pub fn cost(&self, data: &Dataset) -> f64 {
+        let tape = Tape::new();
+        let parameters = self.record_parameters(&tape);
+        record_total_cost(self, &tape, &parameters, data).value()
+    }
+
+    /// C_T and its gradient with respect to every parameter, from one reverse
+    /// sweep of the tape.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nn::{Dataset, Network};
+    ///
+    /// let network = Network::new(&[12, 3, 2], 1);
+    /// let data = Dataset::builtin();
+    /// let result = network.cost_gradient(&data);
+    /// assert_eq!(result.gradient.len(), 47);
+    /// assert_eq!(result.cost, network.cost(&data));
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics if an image does not fit the network (pixel count or class).
+    pub fn cost_gradient(&self, data: &Dataset) -> CostGradient {
+        let mut tape = Tape::new();
+        let mut grads = Gradients::new();
+        let mut gradient = Vec::new();
+        let cost = self.cost_gradient_into(data, &mut tape, &mut grads, &mut gradient);
+        CostGradient { cost, gradient }
+    }
+
+    /// Like [`Network::cost_gradient`], but records on `tape` (clearing it
+    /// first), sweeps into `grads` and writes the gradient into `gradient`,
+    /// so that a training loop reuses their memory. Returns C_T.
+    ///
+    /// # Panics
+    ///
+    /// Panics if an image does not fit the network (pixel count or class).
+    pub fn cost_gradient_into(
+        &self,
+        data: &Dataset,
+        tape: &mut Tape,
+        grads: &mut Gradients,
+        gradient: &mut Vec<f64>,
+    ) -> f64 {
+        tape.clear();
+        let parameters = self.record_parameters(tape);
+        let cost = record_total_cost(self, tape, &parameters, data);
+        tape.backward_into(cost, grads);
+
+        gradient.clear();
+        gradient.extend(parameters.iter().map(|&p| grads.wrt(p)));
+        cost.value()
+    }
+}

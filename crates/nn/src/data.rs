@@ -1,0 +1,263 @@
+//! Images, data sets and their text format.
+//!
+//! A data file holds one image a line: the label (0 or 1) first, then the 12
+//! pixels of the 4×3 image row by row, each `0` (white) or `1` (black).
+//! Whitespace between groups of pixels is allowed, `#` starts a comment, and
+//! blank lines are skipped:
+//!
+//! ```text
+//! # label  row 1  row 2  row 3  row 4
+//! 0        111    101    101    111
+//! 1        010    010    010    010
+//! ```
+
+use std::fmt;
+
+use crate::Network;
+use crate::text::{content_lines, decode, excerpt};
+
+/// Rows of an image in the data-file format.
+pub const HEIGHT: usize = 4;
+
+/// Columns of an image in the data-file format.
+pub const WIDTH: usize = 3;
+
+/// Pixels of an image in the data-file format, read row by row into the
+/// inputs x_1 … x_12.
+pub const PIXELS: usize = WIDTH * HEIGHT;
+
+/// One labelled image: its pixels as network inputs (1 = black, 0 = white)
+/// and the class it shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Image {
+    pixels: Vec<f64>,
+    label: usize,
+    line: usize,
+}
+
+impl Image {
+    /// An image with the given inputs and class. It remembers no line of a
+    /// file ([`Image::line`] is 0).
+    pub fn new(pixels: Vec<f64>, label: usize) -> Image {
+        Image {
+            pixels,
+            label,
+            line: 0,
+        }
+    }
+
+    /// The inputs x_1 … x_n, row by row.
+    pub fn pixels(&self) -> &[f64] {
+        &self.pixels
+    }
+
+    /// The class: 0 for a "0", 1 for a "1".
+    pub fn label(&self) -> usize {
+        self.label
+    }
+
+    /// The 1-based line of the file the image was read from, or 0 if it was
+    /// not read from a file.
+    pub fn line(&self) -> usize {
+        self.line
+    }
+}
+
+/// A list of labelled images.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    images: Vec<Image>,
+}
+
+/// The built-in training set, compiled into the crate.
+const BUILTIN: &str = include_str!("../data/train.txt");
+
+impl Dataset {
+    /// A data set of the given images.
+    pub fn new(images: Vec<Image>) -> Dataset {
+        Dataset { images }
+    }
+
+    /// The built-in training set: 64 hand-drawn 4×3 images, 32 zeros and 32
+    /// ones, with thin and thick strokes, shifted digits and missing or
+    /// extra pixels.
+    ///
+    /// # Panics
+    ///
+    /// Never in a released build: the file is checked by the crate's tests.
+    pub fn builtin() -> Dataset {
+        Dataset::parse(BUILTIN).expect("the built-in data file is valid")
+    }
+
+    /// Reads a data set from the text of a data file (see the module docs).
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`DataError`] naming the line and the problem if a line is
+    /// malformed, and [`DataErrorKind::NoImages`] if the file holds no image.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use nn::Dataset;
+    ///
+    /// let data = Dataset::parse("0 111 101 101 111\n1 010 010 010 010 # a one\n")?;
+    /// assert_eq!(data.images().len(), 2);
+    /// assert_eq!(data.images()[1].label(), 1);
+    ///
+    /// let error = Dataset::parse("0 111 101 101 11\n").unwrap_err();
+    /// assert_eq!(error.to_string(), "line 1: expected 12 pixels, found 11");
+    /// # Ok::<(), nn::DataError>(())
+    /// ```
+    pub fn parse(text: &str) -> Result<Dataset, DataError> {
+        let mut images = Vec::new();
+        for (line, content) in content_lines(text) {
+            let image = parse_image(content).map_err(|kind| DataError {
+                line: Some(line),
+                kind,
+            })?;
+            images.push(Image { line, ..image });
+        }
+        if images.is_empty() {
+            return Err(DataError {
+                line: None,
+                kind: DataErrorKind::NoImages,
+            });
+        }
+        Ok(Dataset { images })
+    }
+
+    /// Reads a data set from the bytes of a data file, which must be UTF-8.
+    ///
+    /// # Errors
+    ///
+    /// As [`Dataset::parse`], and [`DataErrorKind::NotUtf8`] with the line of
+    /// the first invalid byte.
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Dataset, DataError> {
+        let text = decode(bytes).map_err(|line| DataError {
+            line: Some(line),
+            kind: DataErrorKind::NotUtf8,
+        })?;
+        Dataset::parse(text)
+    }
+
+    /// The images, in file order.
+    pub fn images(&self) -> &[Image] {
+        &self.images
+    }
+}
+
+/// Parses the content of one line: a label, then the pixels.
+fn parse_image(content: &str) -> Result<Image, DataErrorKind> {
+    let mut groups = content.split_whitespace();
+    let label = match groups.next() {
+        Some("0") => 0,
+        Some("1") => 1,
+        Some(other) => return Err(DataErrorKind::UnknownLabel(excerpt(other))),
+        None => unreachable!("content lines are never empty"),
+    };
+
+    let mut pixels = Vec::with_capacity(PIXELS);
+    for c in groups.flat_map(str::chars) {
+        let pixel = match c {
+            '0' => 0.0,
+            '1' => 1.0,
+            other => return Err(DataErrorKind::BadCharacter(other)),
+        };
+        // Stop counting far past the limit: the message only needs to say
+        // "too many", and a huge line must not grow a huge vector.
+        if pixels.len() > PIXELS {
+            return Err(DataErrorKind::PixelCount(content_pixel_count(content)));
+        }
+        pixels.push(pixel);
+    }
+    if pixels.len() != PIXELS {
+        return Err(DataErrorKind::PixelCount(pixels.len()));
+    }
+    Ok(Image::new(pixels, label))
+}
+
+/// The number of pixel characters on a line after its label, counted
+/// without storing them.
+fn content_pixel_count(content: &str) -> usize {
+    content
+        .split_whitespace()
+        .skip(1)
+        .flat_map(str::chars)
+        .count()
+}
+
+/// A data file that could not be read, with the line where it went wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataError {
+    line: Option<usize>,
+    kind: DataErrorKind,
+}
+
+/// What is wrong with a data file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DataErrorKind {
+    /// The label is not `0` or `1`; holds (the start of) what was found.
+    UnknownLabel(String),
+    /// A pixel is neither `0` nor `1`.
+    BadCharacter(char),
+    /// The line does not have 12 pixels; holds how many it has.
+    PixelCount(usize),
+    /// The file is not valid UTF-8 text.
+    NotUtf8,
+    /// The file holds no image, only blank lines and comments.
+    NoImages,
+}
+
+impl DataError {
+    /// The 1-based line where the problem is, if it is on one line.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+
+    /// What the problem is.
+    pub fn kind(&self) -> &DataErrorKind {
+        &self.kind
+    }
+}
+
+impl fmt::Display for DataError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(line) = self.line {
+            write!(f, "line {line}: ")?;
+        }
+        match &self.kind {
+            DataErrorKind::UnknownLabel(label) => {
+                write!(f, "unknown label {label:?}: expected 0 or 1")
+            }
+            DataErrorKind::BadCharacter(c) => {
+                write!(f, "pixel {c:?} is not 0 or 1")
+            }
+            DataErrorKind::PixelCount(n) => write!(f, "expected {PIXELS} pixels, found {n}"),
+            DataErrorKind::NotUtf8 => write!(f, "not UTF-8 text"),
+            DataErrorKind::NoImages => write!(f, "no images in the file"),
+        }
+    }
+}
+
+impl std::error::Error for DataError {}
+
+impl Network {
+    /// The fraction of images in `data` whose predicted class is their
+    /// label, from 0 to 1; 0 for an empty data set.
+    ///
+    /// # Panics
+    ///
+    /// Panics if an image does not fit the network's input size.
+    pub fn accuracy(&self, data: &Dataset) -> f64 {
+        if data.images.is_empty() {
+            return 0.0;
+        }
+        let correct = data
+            .images
+            .iter()
+            .filter(|image| self.predict(image.pixels()) == image.label())
+            .count();
+        correct as f64 / data.images.len() as f64
+    }
+}

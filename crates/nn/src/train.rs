@@ -1,0 +1,164 @@
+//! Full-batch gradient descent, with optional momentum.
+//!
+//! Every step takes the gradient of C_T over the whole training set and moves
+//! each parameter p against it:
+//!
+//! ```text
+//! v ← μ·v - η·∂C_T/∂p
+//! p ← p + v
+//! ```
+//!
+//! With momentum μ = 0 this is plain gradient descent, Δp = -η·∂C_T/∂p.
+
+use std::fmt;
+
+use tape::{Gradients, Tape};
+
+use crate::{Dataset, Network};
+
+/// A gradient-descent trainer: the learning rate η, the momentum μ, the
+/// velocity v of every parameter, and a tape that is cleared and reused at
+/// every step.
+///
+/// # Examples
+///
+/// ```
+/// use nn::{Dataset, Network, Trainer};
+///
+/// let data = Dataset::builtin();
+/// let mut network = Network::new(&[12, 3, 2], 1);
+/// let mut trainer = Trainer::new(0.5, 0.9)?;
+/// let before = network.cost(&data);
+/// for _ in 0..100 {
+///     trainer.step(&mut network, &data)?;
+/// }
+/// assert!(network.cost(&data) < before);
+/// # Ok::<(), nn::TrainError>(())
+/// ```
+#[derive(Debug)]
+pub struct Trainer {
+    learning_rate: f64,
+    momentum: f64,
+    epoch: usize,
+    velocity: Vec<f64>,
+    gradient: Vec<f64>,
+    tape: Tape,
+    grads: Gradients,
+}
+
+impl Trainer {
+    /// A trainer with learning rate η = `learning_rate` and momentum
+    /// μ = `momentum`.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`TrainError::LearningRate`] unless η is finite and positive,
+    /// and [`TrainError::Momentum`] unless 0 ≤ μ < 1.
+    pub fn new(learning_rate: f64, momentum: f64) -> Result<Trainer, TrainError> {
+        if !(learning_rate.is_finite() && learning_rate > 0.0) {
+            return Err(TrainError::LearningRate(learning_rate));
+        }
+        if !(0.0..1.0).contains(&momentum) {
+            return Err(TrainError::Momentum(momentum));
+        }
+        Ok(Trainer {
+            learning_rate,
+            momentum,
+            epoch: 0,
+            velocity: Vec::new(),
+            gradient: Vec::new(),
+            tape: Tape::new(),
+            grads: Gradients::new(),
+        })
+    }
+
+    /// The learning rate η.
+    pub fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    /// The momentum μ.
+    pub fn momentum(&self) -> f64 {
+        self.momentum
+    }
+
+    /// How many steps have been taken.
+    pub fn epochs(&self) -> usize {
+        self.epoch
+    }
+
+    /// The gradient ∂C_T/∂p of the last step, in parameter order.
+    pub fn gradient(&self) -> &[f64] {
+        &self.gradient
+    }
+
+    /// One epoch of full-batch gradient descent: the gradient of C_T over
+    /// all of `data`, then the update of every parameter. Returns C_T at the
+    /// parameters before the update.
+    ///
+    /// # Errors
+    ///
+    /// Returns [`TrainError::NonFinite`] if C_T or its gradient is NaN or
+    /// infinite. The network is then left as it was before the step: the
+    /// last finite parameters are kept.
+    ///
+    /// # Panics
+    ///
+    /// Panics if an image does not fit the network (pixel count or class).
+    pub fn step(&mut self, network: &mut Network, data: &Dataset) -> Result<f64, TrainError> {
+        let cost =
+            network.cost_gradient_into(data, &mut self.tape, &mut self.grads, &mut self.gradient);
+        let epoch = self.epoch + 1;
+        if !cost.is_finite() || !self.gradient.iter().all(|g| g.is_finite()) {
+            return Err(TrainError::NonFinite { epoch, cost });
+        }
+
+        // A change of network (or the first step) starts from rest.
+        self.velocity.resize(self.gradient.len(), 0.0);
+
+        // v ← μ·v - η·∂C_T/∂p, then p ← p + v
+        let values = network.parameter_values_mut();
+        for ((p, v), &grad) in values.zip(&mut self.velocity).zip(&self.gradient) {
+            *v = self.momentum * *v - self.learning_rate * grad;
+            *p += *v;
+        }
+        self.epoch = epoch;
+        Ok(cost)
+    }
+}
+
+/// Why a trainer could not be made or a step could not be taken.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrainError {
+    /// The learning rate η was not a finite positive number.
+    LearningRate(f64),
+    /// The momentum μ was outside [0, 1).
+    Momentum(f64),
+    /// C_T or its gradient became NaN or infinite at this epoch (1-based);
+    /// the parameters were not updated.
+    NonFinite {
+        /// The epoch whose gradient was non-finite.
+        epoch: usize,
+        /// C_T at that epoch.
+        cost: f64,
+    },
+}
+
+impl fmt::Display for TrainError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrainError::LearningRate(eta) => {
+                write!(f, "learning rate η must be a finite number > 0, not {eta}")
+            }
+            TrainError::Momentum(mu) => write!(f, "momentum μ must be in [0, 1), not {mu}"),
+            TrainError::NonFinite { epoch, cost } => write!(
+                f,
+                "C_T or its gradient became non-finite at epoch {epoch} (C_T = {cost}); \
+                 the parameters of epoch {} were kept",
+                epoch - 1
+            ),
+        }
+    }
+}
+
+impl std::error::Error for TrainError {}
