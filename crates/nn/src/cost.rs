@@ -8,9 +8,15 @@
 //! where t is the teacher signal of image k: 1 at the unit of its class and
 //! 0 elsewhere, so (1, 0) for a "0" and (0, 1) for a "1".
 
+use smallvec::SmallVec;
 use tape::{Gradients, Tape, Var};
 
+use crate::network::Forward;
 use crate::{Dataset, Network};
+
+/// How many image costs C_k are gathered without a heap allocation: the
+/// built-in set's 64.
+const INLINE_IMAGES: usize = 64;
 
 /// Records C_k, the cost of one image, from the output activations a^L and
 /// the image's class.
@@ -20,7 +26,7 @@ use crate::{Dataset, Network};
 /// Panics if `class` is not an output unit.
 pub fn record_image_cost<'t>(tape: &'t Tape, outputs: &[Var<'t>], class: usize) -> Var<'t> {
     assert!(class < outputs.len(), "class {class} has no output unit");
-    let squared_errors: Vec<Var<'t>> = outputs
+    let squared_errors: SmallVec<[Var<'t>; 16]> = outputs
         .iter()
         .enumerate()
         .map(|(j, &a)| {
@@ -42,12 +48,14 @@ pub fn record_total_cost<'t>(
     parameters: &[Var<'t>],
     data: &Dataset,
 ) -> Var<'t> {
-    let image_costs: Vec<Var<'t>> = data
+    let mut scratch = Forward::new();
+    let image_costs: SmallVec<[Var<'t>; INLINE_IMAGES]> = data
         .images()
         .iter()
         .map(|image| {
-            let outputs = network.record_forward(tape, parameters, image.pixels());
-            record_image_cost(tape, &outputs, image.label())
+            let outputs =
+                network.record_forward_with(tape, parameters, image.pixels(), &mut scratch);
+            record_image_cost(tape, outputs, image.label())
         })
         .collect();
     tape.sum(&image_costs)

@@ -15,6 +15,8 @@
 
 use tape::{Tape, Var};
 
+use crate::Vars;
+
 /// The shape of one layer and the place of its parameters in the network's
 /// parameter list.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,7 +88,7 @@ impl Layer {
         tape: &'t Tape,
         parameters: &[Var<'t>],
         inputs_and_one: &[f64],
-        activations: &mut Vec<Var<'t>>,
+        activations: &mut Vars<'t>,
     ) {
         debug_assert_eq!(inputs_and_one.len(), self.inputs + 1);
         activations.clear();
@@ -103,7 +105,7 @@ impl Layer {
         tape: &'t Tape,
         parameters: &[Var<'t>],
         inputs_and_one: &[Var<'t>],
-        activations: &mut Vec<Var<'t>>,
+        activations: &mut Vars<'t>,
     ) {
         debug_assert_eq!(inputs_and_one.len(), self.inputs + 1);
         activations.clear();

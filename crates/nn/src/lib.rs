@@ -48,7 +48,7 @@ mod train;
 pub use cost::{CostGradient, record_image_cost, record_total_cost};
 pub use data::{DataError, DataErrorKind, Dataset, HEIGHT, Image, PIXELS, WIDTH};
 pub use layer::Layer;
-pub use network::Network;
+pub use network::{Network, Vars};
 pub use params::{ParameterError, ParameterErrorKind};
 pub use train::{TrainError, Trainer};
 

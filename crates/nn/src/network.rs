@@ -1,11 +1,69 @@
 //! The network: a stack of sigmoid layers and its named parameters.
 
+use std::ops::Deref;
+
 use indexmap::IndexMap;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use smallvec::SmallVec;
 use tape::{Tape, Var};
 
 use crate::Layer;
+
+/// How many handles a [`Vars`] holds before it moves them to the heap:
+/// enough for the 12-3-2 network's 47 parameters and for layers of up to 63
+/// units (plus the constant 1 of the biases), so that a training step of
+/// such networks allocates nothing.
+const INLINE: usize = 64;
+
+/// A list of variables, such as a network's parameters or a layer's
+/// activations, kept inline (without a heap allocation) while it is short.
+#[derive(Clone, Debug, Default)]
+pub struct Vars<'t>(SmallVec<[Var<'t>; INLINE]>);
+
+impl<'t> Vars<'t> {
+    pub(crate) fn new() -> Vars<'t> {
+        Vars(SmallVec::new())
+    }
+
+    pub(crate) fn push(&mut self, var: Var<'t>) {
+        self.0.push(var);
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+/// The buffers of a forward pass: the pixels followed by a 1, and two lists
+/// of activations that take turns as a layer's input and output.
+pub(crate) struct Forward<'t> {
+    pixels_and_one: SmallVec<[f64; 2 * INLINE]>,
+    activations: [Vars<'t>; 2],
+}
+
+impl<'t> Forward<'t> {
+    pub(crate) fn new() -> Forward<'t> {
+        Forward {
+            pixels_and_one: SmallVec::new(),
+            activations: [Vars::new(), Vars::new()],
+        }
+    }
+}
+
+impl<'t> Deref for Vars<'t> {
+    type Target = [Var<'t>];
+
+    fn deref(&self) -> &[Var<'t>] {
+        &self.0
+    }
+}
+
+impl<'t> FromIterator<Var<'t>> for Vars<'t> {
+    fn from_iter<I: IntoIterator<Item = Var<'t>>>(iter: I) -> Vars<'t> {
+        Vars(iter.into_iter().collect())
+    }
+}
 
 /// A fully connected network of sigmoid units, with its parameters.
 ///
@@ -116,7 +174,7 @@ impl Network {
 
     /// Records every parameter on `tape` as an input variable, in the
     /// network's order.
-    pub fn record_parameters<'t>(&self, tape: &'t Tape) -> Vec<Var<'t>> {
+    pub fn record_parameters<'t>(&self, tape: &'t Tape) -> Vars<'t> {
         self.parameters.values().map(|&p| tape.var(p)).collect()
     }
 
@@ -134,30 +192,55 @@ impl Network {
         tape: &'t Tape,
         parameters: &[Var<'t>],
         pixels: &[f64],
-    ) -> Vec<Var<'t>> {
+    ) -> Vars<'t> {
+        let mut scratch = Forward::new();
+        self.record_forward_with(tape, parameters, pixels, &mut scratch)
+            .iter()
+            .copied()
+            .collect()
+    }
+
+    /// [`Network::record_forward`] with buffers that the caller reuses from
+    /// image to image, so that a pass moves no lists around.
+    pub(crate) fn record_forward_with<'s, 't>(
+        &self,
+        tape: &'t Tape,
+        parameters: &[Var<'t>],
+        pixels: &[f64],
+        scratch: &'s mut Forward<'t>,
+    ) -> &'s [Var<'t>] {
         assert_eq!(pixels.len(), self.inputs(), "one pixel per input unit");
         assert_eq!(
             parameters.len(),
             self.parameters.len(),
             "one variable per parameter"
         );
-
         // a^1 = x, followed by the constant 1 that multiplies each bias.
-        let mut pixels_and_one = Vec::with_capacity(pixels.len() + 1);
-        pixels_and_one.extend_from_slice(pixels);
-        pixels_and_one.push(1.0);
-        let mut activations = Vec::new();
-        self.layers[0].forward_from_constants(tape, parameters, &pixels_and_one, &mut activations);
+        scratch.pixels_and_one.clear();
+        scratch.pixels_and_one.extend_from_slice(pixels);
+        scratch.pixels_and_one.push(1.0);
+        let first = &mut scratch.activations[0];
+        self.layers[0].forward_from_constants(tape, parameters, &scratch.pixels_and_one, first);
 
-        // a^l from a^(l-1) for the layers after the first.
-        let one = tape.constant(1.0);
-        let mut next = Vec::new();
-        for layer in &self.layers[1..] {
-            activations.push(one);
-            layer.forward(tape, parameters, &activations, &mut next);
-            std::mem::swap(&mut activations, &mut next);
+        // a^l from a^(l-1) for the layers after the first, the two buffers
+        // taking turns as input and output (swapping them would copy their
+        // inline storage).
+        let mut current = 0;
+        if self.layers.len() > 1 {
+            let one = tape.constant(1.0);
+            for layer in &self.layers[1..] {
+                let [first, second] = &mut scratch.activations;
+                let (input, output) = if current == 0 {
+                    (first, second)
+                } else {
+                    (second, first)
+                };
+                input.push(one);
+                layer.forward(tape, parameters, input, output);
+                current = 1 - current;
+            }
         }
-        activations
+        &scratch.activations[current]
     }
 
     /// The output activations a^L for one image.

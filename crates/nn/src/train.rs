@@ -98,9 +98,9 @@ impl Trainer {
     ///
     /// # Errors
     ///
-    /// Returns [`TrainError::NonFinite`] if C_T or its gradient is NaN or
-    /// infinite. The network is then left as it was before the step: the
-    /// last finite parameters are kept.
+    /// Returns [`TrainError::NonFinite`] if C_T, its gradient or an updated
+    /// parameter is NaN or infinite. The network is then left as it was
+    /// before the step: the last finite parameters are kept.
     ///
     /// # Panics
     ///
@@ -116,10 +116,22 @@ impl Trainer {
         // A change of network (or the first step) starts from rest.
         self.velocity.resize(self.gradient.len(), 0.0);
 
-        // v ← μ·v - η·∂C_T/∂p, then p ← p + v
+        // v ← μ·v - η·∂C_T/∂p, then p ← p + v. A huge η can overflow the
+        // update even though C_T and its gradient are finite, so every new
+        // value is checked before any parameter changes.
+        let (mu, eta) = (self.momentum, self.learning_rate);
+        let overflows = network
+            .parameters()
+            .values()
+            .zip(&self.velocity)
+            .zip(&self.gradient)
+            .any(|((&p, &v), &grad)| !(p + (mu * v - eta * grad)).is_finite());
+        if overflows {
+            return Err(TrainError::NonFinite { epoch, cost });
+        }
         let values = network.parameter_values_mut();
         for ((p, v), &grad) in values.zip(&mut self.velocity).zip(&self.gradient) {
-            *v = self.momentum * *v - self.learning_rate * grad;
+            *v = mu * *v - eta * grad;
             *p += *v;
         }
         self.epoch = epoch;
@@ -134,10 +146,10 @@ pub enum TrainError {
     LearningRate(f64),
     /// The momentum μ was outside [0, 1).
     Momentum(f64),
-    /// C_T or its gradient became NaN or infinite at this epoch (1-based);
-    /// the parameters were not updated.
+    /// C_T, its gradient or an updated parameter became NaN or infinite at
+    /// this epoch (1-based); the parameters were not updated.
     NonFinite {
-        /// The epoch whose gradient was non-finite.
+        /// The epoch at which it happened.
         epoch: usize,
         /// C_T at that epoch.
         cost: f64,
@@ -153,7 +165,8 @@ impl fmt::Display for TrainError {
             TrainError::Momentum(mu) => write!(f, "momentum μ must be in [0, 1), not {mu}"),
             TrainError::NonFinite { epoch, cost } => write!(
                 f,
-                "C_T or its gradient became non-finite at epoch {epoch} (C_T = {cost}); \
+                "C_T, its gradient or a parameter became non-finite at epoch {epoch} \
+                 (C_T = {cost}); \
                  the parameters of epoch {} were kept",
                 epoch - 1
             ),

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::ops::Index;
 
+use crate::tape::MANY;
 use crate::{Tape, Var};
 
 /// The derivatives of one output with respect to every node of a tape, as
@@ -50,13 +51,17 @@ impl Gradients {
             "Gradients::wrt was given a Var of another tape, or of a tape that \
              has been cleared since these gradients were taken"
         );
-        self.adjoints.get(var.index()).copied().unwrap_or(0.0)
+        self.adjoints
+            .get(var.index as usize)
+            .copied()
+            .unwrap_or(0.0)
     }
 
-    /// The adjoint of every node, in tape order, up to and including the
-    /// output.
+    /// The adjoint of every node, in tape order (the node at
+    /// [`Var::index`] `k` is entry `k`), up to and including the output.
     pub fn as_slice(&self) -> &[f64] {
-        &self.adjoints
+        // Entry 0 is the tape's hidden sink node.
+        self.adjoints.get(1..).unwrap_or(&[])
     }
 }
 
@@ -69,7 +74,7 @@ impl<'t> Index<Var<'t>> for Gradients {
         // place to live, hence the static.
         static ZERO: f64 = 0.0;
         self.wrt(var);
-        self.adjoints.get(var.index()).unwrap_or(&ZERO)
+        self.adjoints.get(var.index as usize).unwrap_or(&ZERO)
     }
 }
 
@@ -84,6 +89,10 @@ impl fmt::Debug for Gradients {
 
 impl Tape {
     /// The derivative of `output` with respect to every node of the tape.
+    ///
+    /// A node whose derivative is 0 passes nothing on to its operands, even
+    /// through an infinite local partial: a branch that does not affect the
+    /// output never adds 0·∞ = NaN to the gradient.
     ///
     /// # Examples
     ///
@@ -116,7 +125,7 @@ impl Tape {
     pub fn backward_into(&self, output: Var<'_>, grads: &mut Gradients) {
         self.check_owns(output);
         let nodes = self.nodes();
-        let last = output.index();
+        let last = output.index as usize;
 
         grads.tape_id = self.id();
         grads.generation = self.generation();
@@ -132,16 +141,29 @@ impl Tape {
         // The chain rule then is one loop from the end: each node passes its
         // adjoint, times the local partial, to each parent. Contributions are
         // added, never assigned, so a node used by several others receives
-        // the sum over all its paths to the output.
+        // the sum over all its paths to the output. Edges that a one-operand
+        // node or a leaf does not use point at the sink with partial 0.
+        let recorded = &nodes.nodes[..=last];
         adjoints[last] = 1.0;
-        for node in (0..=last).rev() {
-            let grad = adjoints[node];
-            let edges = nodes.starts[node] as usize..nodes.starts[node + 1] as usize;
-            for (&parent, &partial) in nodes.parents[edges.clone()]
-                .iter()
-                .zip(&nodes.partials[edges])
-            {
-                adjoints[parent as usize] += grad * partial;
+        for index in (1..=last).rev() {
+            // A node with adjoint 0 (one the output does not read, above all)
+            // passes nothing on; skipping it keeps 0·∞ = NaN, from a partial
+            // such as d√x/dx at 0, out of its parents' sums.
+            let grad = adjoints[index];
+            if grad == 0.0 {
+                continue;
+            }
+            let node = recorded[index];
+            if node.lhs & MANY == 0 {
+                adjoints[node.lhs as usize] += grad * node.d_lhs;
+                adjoints[node.rhs as usize] += grad * node.d_rhs;
+            } else {
+                let start = (node.lhs & !MANY) as usize;
+                let edges = start..start + node.rhs as usize;
+                let parents = &nodes.parents[edges.clone()];
+                for (&parent, &partial) in parents.iter().zip(&nodes.partials[edges]) {
+                    adjoints[parent as usize] += grad * partial;
+                }
             }
         }
     }

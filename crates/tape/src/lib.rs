@@ -27,9 +27,12 @@
 //!
 //! - [`Tape`] stores the nodes (`tape.rs`);
 //! - [`Var`] is the handle and carries the arithmetic operators (`var.rs`);
-//!   the elementary functions are its methods (`ops.rs`);
+//!   the elementary functions are its methods (`ops.rs`); every operation's
+//!   value and partials are computed by one rule each (`rules.rs`);
 //! - [`Tape::backward`] is the reverse sweep and [`Gradients`] its result
 //!   (`backward.rs`);
+//! - [`Tape::replay`] evaluates a recording again at new inputs
+//!   (`replay.rs`);
 //! - [`check_gradient`] compares a gradient with central finite differences,
 //!   for your own tests (`check.rs`).
 //!
@@ -44,10 +47,13 @@
 mod backward;
 mod check;
 mod ops;
+mod replay;
+mod rules;
 mod tape;
 mod var;
 
 pub use backward::Gradients;
 pub use check::{GradientCheck, check_gradient};
+pub use replay::ReplayError;
 pub use tape::Tape;
 pub use var::Var;

@@ -1,18 +1,18 @@
-//! The elementary functions, each as its forward rule with its derivative
-//! beside it.
+//! The elementary functions, as methods of [`Var`], and the operations over
+//! many operands, as methods of [`Tape`].
 //!
-//! Every method computes the value, then the local partial of the value
-//! towards each operand, and records both as one node. Where the maths
-//! leaves a choice (a kink, a tie, a point outside the domain) the method's
-//! docs state the convention.
+//! Each records one node through its rule in `rules.rs`, where the value and
+//! the derivative stand together with their formula. The docs here state the
+//! convention wherever the maths leaves a choice (a kink, a tie, a point
+//! outside the domain).
 
+use crate::rules::Op;
 use crate::{Tape, Var};
 
 impl<'t> Var<'t> {
     /// eˣ. d/dx eˣ = eˣ.
     pub fn exp(self) -> Var<'t> {
-        let out = self.value().exp();
-        self.unary(out, out)
+        self.tape().unary(Op::Exp, self)
     }
 
     /// The natural logarithm ln x. d/dx ln x = 1/x.
@@ -20,16 +20,14 @@ impl<'t> Var<'t> {
     /// At x = 0 the value is -∞ and the derivative +∞; below 0 both are NaN,
     /// as `f64::ln` gives.
     pub fn ln(self) -> Var<'t> {
-        let x = self.value();
-        self.unary(x.ln(), 1.0 / x)
+        self.tape().unary(Op::Ln, self)
     }
 
     /// √x. d/dx √x = 1/(2√x).
     ///
     /// At x = 0 the derivative is +∞; below 0 value and derivative are NaN.
     pub fn sqrt(self) -> Var<'t> {
-        let out = self.value().sqrt();
-        self.unary(out, 0.5 / out)
+        self.tape().unary(Op::Sqrt, self)
     }
 
     /// xⁿ for an integer n. d/dx xⁿ = n·xⁿ⁻¹.
@@ -37,13 +35,7 @@ impl<'t> Var<'t> {
     /// For n = 0 the derivative is 0 everywhere, x = 0 included (the rule
     /// would otherwise compute 0·0⁻¹ = 0·∞ = NaN).
     pub fn powi(self, n: i32) -> Var<'t> {
-        let x = self.value();
-        let partial = if n == 0 {
-            0.0
-        } else {
-            f64::from(n) * x.powi(n - 1)
-        };
-        self.unary(x.powi(n), partial)
+        self.tape().unary(Op::Powi(n), self)
     }
 
     /// xᶜ for a constant real exponent c. d/dx xᶜ = c·xᶜ⁻¹.
@@ -51,9 +43,7 @@ impl<'t> Var<'t> {
     /// For c = 0 the derivative is 0 everywhere. A negative base with a
     /// non-integer exponent gives NaN, as `f64::powf` does.
     pub fn powf(self, c: f64) -> Var<'t> {
-        let x = self.value();
-        let partial = if c == 0.0 { 0.0 } else { c * x.powf(c - 1.0) };
-        self.unary(x.powf(c), partial)
+        self.tape().unary(Op::Powf(c), self)
     }
 
     /// xʸ with both base and exponent on the tape.
@@ -69,64 +59,32 @@ impl<'t> Var<'t> {
     ///
     /// Panics if `exponent` belongs to another tape.
     pub fn pow(self, exponent: Var<'t>) -> Var<'t> {
-        let (x, y) = (self.value(), exponent.value());
-        let out = x.powf(y);
-
-        // ∂/∂x = y·x^(y-1)
-        let d_base = if y == 0.0 { 0.0 } else { y * x.powf(y - 1.0) };
-
-        // ∂/∂y = x^y·ln x
-        let d_exponent = if out == 0.0 { 0.0 } else { out * x.ln() };
-
-        self.binary(exponent, out, d_base, d_exponent)
+        self.tape().binary(Op::Pow, self, exponent)
     }
 
     /// sin x. d/dx sin x = cos x.
     pub fn sin(self) -> Var<'t> {
-        let x = self.value();
-        self.unary(x.sin(), x.cos())
+        self.tape().unary(Op::Sin, self)
     }
 
     /// cos x. d/dx cos x = -sin x.
     pub fn cos(self) -> Var<'t> {
-        let x = self.value();
-        self.unary(x.cos(), -x.sin())
+        self.tape().unary(Op::Cos, self)
     }
 
-    /// tanh x. d/dx tanh x = 1 - tanh² x.
-    ///
-    /// For |x| ≥ 1 the derivative is computed as 4e/(1 + e)² with
-    /// e = e^(-2|x|), which equals 1 - tanh² x but does not round to 0 while
-    /// the true value is still a normal number.
+    /// tanh x. d/dx tanh x = 1 - tanh² x, computed so that it does not
+    /// round to 0 in the tails while the true value is a normal number.
     pub fn tanh(self) -> Var<'t> {
-        let x = self.value();
-        let out = x.tanh();
-        let partial = if x.abs() < 1.0 {
-            1.0 - out * out
-        } else {
-            let e = (-2.0 * x.abs()).exp();
-            4.0 * e / ((1.0 + e) * (1.0 + e))
-        };
-        self.unary(out, partial)
+        self.tape().unary(Op::Tanh, self)
     }
 
     /// The logistic sigmoid σ(x) = 1/(1 + e⁻ˣ). σ'(x) = σ(x)·(1 - σ(x)).
     ///
-    /// Both are computed from e = e^(-|x|), which lies in (0, 1] for every
-    /// finite x, so nothing overflows: σ(x) is 1/(1 + e) for x ≥ 0 and
-    /// e/(1 + e) below, and 1 - σ(x) = σ(-x) is the other of the two. The
-    /// derivative is their product, which keeps its relative accuracy far
-    /// into the tails (σ'(-90) ≈ 8.19e-40 rather than 0).
+    /// Computed from e^(-|x|), so that neither value nor derivative
+    /// overflows or turns NaN for any finite x, and the derivative keeps its
+    /// relative accuracy far into both tails (σ'(-90) ≈ 8.19e-40, not 0).
     pub fn sigmoid(self) -> Var<'t> {
-        let x = self.value();
-        let e = (-x.abs()).exp();
-        let upper = 1.0 / (1.0 + e); // σ(|x|)
-        let lower = e / (1.0 + e); // σ(-|x|) = 1 - σ(|x|)
-        let out = if x >= 0.0 { upper } else { lower };
-
-        // σ' = σ(x)·σ(-x), the same product whichever sign x has; a NaN input
-        // gives NaN in both.
-        self.unary(out, upper * lower)
+        self.tape().unary(Op::Sigmoid, self)
     }
 
     /// The rectifier max(x, 0). Its derivative is 1 for x > 0 and 0 for
@@ -134,30 +92,12 @@ impl<'t> Var<'t> {
     ///
     /// A NaN input gives a NaN value and a NaN derivative.
     pub fn relu(self) -> Var<'t> {
-        let x = self.value();
-        let (out, partial) = if x > 0.0 {
-            (x, 1.0)
-        } else if x <= 0.0 {
-            (0.0, 0.0)
-        } else {
-            (f64::NAN, f64::NAN)
-        };
-        self.unary(out, partial)
+        self.tape().unary(Op::Relu, self)
     }
 
     /// |x|. Its derivative is the sign of x, and 0 at the kink x = 0.
     pub fn abs(self) -> Var<'t> {
-        let x = self.value();
-        let partial = if x > 0.0 {
-            1.0
-        } else if x < 0.0 {
-            -1.0
-        } else if x == 0.0 {
-            0.0
-        } else {
-            f64::NAN
-        };
-        self.unary(x.abs(), partial)
+        self.tape().unary(Op::Abs, self)
     }
 
     /// The larger of two values. The partial is 1 towards the larger operand
@@ -170,9 +110,7 @@ impl<'t> Var<'t> {
     ///
     /// Panics if `rhs` belongs to another tape.
     pub fn max(self, rhs: Var<'t>) -> Var<'t> {
-        let (a, b) = (self.value(), rhs.value());
-        let (out, d_lhs, d_rhs) = pick(a, b, a > b, b > a);
-        self.binary(rhs, out, d_lhs, d_rhs)
+        self.tape().binary(Op::Max, self, rhs)
     }
 
     /// The smaller of two values, with the conventions of [`Var::max`].
@@ -181,44 +119,20 @@ impl<'t> Var<'t> {
     ///
     /// Panics if `rhs` belongs to another tape.
     pub fn min(self, rhs: Var<'t>) -> Var<'t> {
-        let (a, b) = (self.value(), rhs.value());
-        let (out, d_lhs, d_rhs) = pick(a, b, a < b, b < a);
-        self.binary(rhs, out, d_lhs, d_rhs)
-    }
-}
-
-/// The value and partials of a selection between `a` and `b`, shared by max
-/// and min: `a` if it wins, `b` if it wins, half each on a tie, NaN if the
-/// comparison is undecided because an operand is NaN.
-fn pick(a: f64, b: f64, a_wins: bool, b_wins: bool) -> (f64, f64, f64) {
-    if a_wins {
-        (a, 1.0, 0.0)
-    } else if b_wins {
-        (b, 0.0, 1.0)
-    } else if a == b {
-        (a, 0.5, 0.5)
-    } else {
-        (f64::NAN, f64::NAN, f64::NAN)
+        self.tape().binary(Op::Min, self, rhs)
     }
 }
 
 impl Tape {
     /// Σ xᵢ as one node. ∂(Σ xᵢ)/∂xᵢ = 1 for each operand.
     ///
-    /// The empty sum is a constant 0.
+    /// The empty sum is 0.
     ///
     /// # Panics
     ///
     /// Panics if an operand belongs to another tape.
     pub fn sum<'t>(&'t self, terms: &[Var<'t>]) -> Var<'t> {
-        let mut nodes = self.nodes_mut();
-        let mut value = 0.0;
-        for &term in terms {
-            self.check_owns(term);
-            value += nodes.values[term.index()];
-            nodes.push_edge(term.index, 1.0);
-        }
-        self.finish_node(&mut nodes, value)
+        self.weighted_sum(Op::Sum, None, terms)
     }
 
     /// Σ cᵢ·xᵢ with constant coefficients, as one node.
@@ -234,14 +148,7 @@ impl Tape {
             terms.len(),
             "Tape::linear needs one coefficient per term"
         );
-        let mut nodes = self.nodes_mut();
-        let mut value = 0.0;
-        for (&c, &term) in coefficients.iter().zip(terms) {
-            self.check_owns(term);
-            value += c * nodes.values[term.index()];
-            nodes.push_edge(term.index, c);
-        }
-        self.finish_node(&mut nodes, value)
+        self.weighted_sum(Op::Linear, Some(coefficients), terms)
     }
 
     /// The dot product Σ xᵢ·yᵢ of two lists of variables, as one node.
@@ -253,20 +160,6 @@ impl Tape {
     /// another tape.
     pub fn dot<'t>(&'t self, xs: &[Var<'t>], ys: &[Var<'t>]) -> Var<'t> {
         assert_eq!(xs.len(), ys.len(), "Tape::dot needs lists of equal length");
-        let mut nodes = self.nodes_mut();
-        let mut value = 0.0;
-        for (&x, &y) in xs.iter().zip(ys) {
-            self.check_owns(x);
-            self.check_owns(y);
-            let (x_value, y_value) = (nodes.values[x.index()], nodes.values[y.index()]);
-            value += x_value * y_value;
-
-            // ∂(xᵢyᵢ)/∂xᵢ = yᵢ
-            nodes.push_edge(x.index, y_value);
-
-            // ∂(xᵢyᵢ)/∂yᵢ = xᵢ
-            nodes.push_edge(y.index, x_value);
-        }
-        self.finish_node(&mut nodes, value)
+        self.dot_product(xs, ys)
     }
 }

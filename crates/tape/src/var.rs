@@ -1,13 +1,14 @@
 //! The variable handle and its arithmetic operators.
 //!
-//! Each operator records one node. Its local partials stand next to its
-//! value, with the formula they come from: for `a * b`, ∂(ab)/∂a = b and
-//! ∂(ab)/∂b = a.
+//! Each operator records one node through the rule of its operation in
+//! `rules.rs`, where the value and the partials stand side by side. An `f64`
+//! operand gets no node of its own: it is a constant of the rule.
 
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use crate::Tape;
+use crate::rules::Op;
 
 /// A handle to one node of a [`Tape`]: cheap to copy, and usable in
 /// arithmetic with other handles of the same tape and with `f64`.
@@ -41,34 +42,17 @@ impl<'t> Var<'t> {
 
     /// The value this node took when it was recorded.
     pub fn value(self) -> f64 {
-        self.tape.value_at(self.index)
+        self.tape.nodes().value(self.index)
     }
 
-    /// The position of this node on its tape, in creation order.
+    /// The position of this node on its tape, in creation order, from 0.
     pub fn index(self) -> usize {
-        self.index as usize
+        self.index as usize - 1
     }
 
     /// The tape this node lives on.
     pub fn tape(self) -> &'t Tape {
         self.tape
-    }
-
-    /// Records a node with one operand, `self`, and the local partial
-    /// `d out / d self`.
-    pub(crate) fn unary(self, value: f64, partial: f64) -> Var<'t> {
-        self.tape.record(value, &[(self.index, partial)])
-    }
-
-    /// Records a node with two operands and their local partials.
-    ///
-    /// # Panics
-    ///
-    /// Panics if `rhs` belongs to another tape.
-    pub(crate) fn binary(self, rhs: Var<'t>, value: f64, d_lhs: f64, d_rhs: f64) -> Var<'t> {
-        self.tape.check_owns(rhs);
-        self.tape
-            .record(value, &[(self.index, d_lhs), (rhs.index, d_rhs)])
     }
 }
 
@@ -86,129 +70,107 @@ impl fmt::Debug for Var<'_> {
 impl<'t> Add for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(a + b)/∂a = 1, ∂(a + b)/∂b = 1.
     fn add(self, rhs: Var<'t>) -> Var<'t> {
-        self.binary(rhs, self.value() + rhs.value(), 1.0, 1.0)
+        self.tape.binary(Op::Add, self, rhs)
     }
 }
 
 impl<'t> Sub for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(a - b)/∂a = 1, ∂(a - b)/∂b = -1.
     fn sub(self, rhs: Var<'t>) -> Var<'t> {
-        self.binary(rhs, self.value() - rhs.value(), 1.0, -1.0)
+        self.tape.binary(Op::Sub, self, rhs)
     }
 }
 
 impl<'t> Mul for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(ab)/∂a = b, ∂(ab)/∂b = a.
     fn mul(self, rhs: Var<'t>) -> Var<'t> {
-        let (a, b) = (self.value(), rhs.value());
-        self.binary(rhs, a * b, b, a)
+        self.tape.binary(Op::Mul, self, rhs)
     }
 }
 
 impl<'t> Div for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(a/b)/∂a = 1/b, ∂(a/b)/∂b = -a/b² = -(a/b)/b.
-    ///
-    /// Writing the second partial as -(a/b)/b rather than -a/(b·b) keeps it
-    /// finite wherever the quotient and the result are: b·b overflows first.
     fn div(self, rhs: Var<'t>) -> Var<'t> {
-        let (a, b) = (self.value(), rhs.value());
-        let quotient = a / b;
-        self.binary(rhs, quotient, 1.0 / b, -quotient / b)
+        self.tape.binary(Op::Div, self, rhs)
     }
 }
 
 impl<'t> Neg for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(-a)/∂a = -1.
     fn neg(self) -> Var<'t> {
-        self.unary(-self.value(), -1.0)
+        self.tape.unary(Op::Neg, self)
     }
 }
 
-// Variable with constant: the constant gets no node, only its partial
-// disappears from the rule.
+// Variable with constant, on either side.
 
 impl<'t> Add<f64> for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(a + c)/∂a = 1.
     fn add(self, c: f64) -> Var<'t> {
-        self.unary(self.value() + c, 1.0)
+        self.tape.unary(Op::AddConst(c), self)
+    }
+}
+
+impl<'t> Add<Var<'t>> for f64 {
+    type Output = Var<'t>;
+
+    /// c + x is x + c: floating-point addition commutes exactly.
+    fn add(self, rhs: Var<'t>) -> Var<'t> {
+        rhs.tape.unary(Op::AddConst(self), rhs)
     }
 }
 
 impl<'t> Sub<f64> for Var<'t> {
     type Output = Var<'t>;
 
-    /// ∂(a - c)/∂a = 1.
     fn sub(self, c: f64) -> Var<'t> {
-        self.unary(self.value() - c, 1.0)
-    }
-}
-
-impl<'t> Mul<f64> for Var<'t> {
-    type Output = Var<'t>;
-
-    /// ∂(ac)/∂a = c.
-    fn mul(self, c: f64) -> Var<'t> {
-        self.unary(self.value() * c, c)
-    }
-}
-
-impl<'t> Div<f64> for Var<'t> {
-    type Output = Var<'t>;
-
-    /// ∂(a/c)/∂a = 1/c.
-    fn div(self, c: f64) -> Var<'t> {
-        self.unary(self.value() / c, 1.0 / c)
-    }
-}
-
-// Constant with variable.
-
-impl<'t> Add<Var<'t>> for f64 {
-    type Output = Var<'t>;
-
-    /// ∂(c + b)/∂b = 1.
-    fn add(self, rhs: Var<'t>) -> Var<'t> {
-        rhs.unary(self + rhs.value(), 1.0)
+        self.tape.unary(Op::SubConst(c), self)
     }
 }
 
 impl<'t> Sub<Var<'t>> for f64 {
     type Output = Var<'t>;
 
-    /// ∂(c - b)/∂b = -1.
     fn sub(self, rhs: Var<'t>) -> Var<'t> {
-        rhs.unary(self - rhs.value(), -1.0)
+        rhs.tape.unary(Op::ConstSub(self), rhs)
+    }
+}
+
+impl<'t> Mul<f64> for Var<'t> {
+    type Output = Var<'t>;
+
+    fn mul(self, c: f64) -> Var<'t> {
+        self.tape.unary(Op::MulConst(c), self)
     }
 }
 
 impl<'t> Mul<Var<'t>> for f64 {
     type Output = Var<'t>;
 
-    /// ∂(cb)/∂b = c.
+    /// c·x is x·c: floating-point multiplication commutes exactly.
     fn mul(self, rhs: Var<'t>) -> Var<'t> {
-        rhs.unary(self * rhs.value(), self)
+        rhs.tape.unary(Op::MulConst(self), rhs)
+    }
+}
+
+impl<'t> Div<f64> for Var<'t> {
+    type Output = Var<'t>;
+
+    fn div(self, c: f64) -> Var<'t> {
+        self.tape.unary(Op::DivConst(c), self)
     }
 }
 
 impl<'t> Div<Var<'t>> for f64 {
     type Output = Var<'t>;
 
-    /// ∂(c/b)/∂b = -c/b² = -(c/b)/b.
     fn div(self, rhs: Var<'t>) -> Var<'t> {
-        let b = rhs.value();
-        let quotient = self / b;
-        rhs.unary(quotient, -quotient / b)
+        rhs.tape.unary(Op::ConstDiv(self), rhs)
     }
 }

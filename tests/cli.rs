@@ -1,0 +1,241 @@
+//! The `train` command, run as a user runs it: its output on success, and
+//! one line on standard error with a non-zero exit on every failure.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// The fewest significant digits the final C_T must be printed with.
+const MIN_SIGNIFICANT_DIGITS: usize = 10;
+
+/// Runs `train` with `args` from the workspace root (so that
+/// `data/test.txt` resolves).
+fn train(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_train"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("the train binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("stderr is UTF-8")
+}
+
+/// A fresh, empty directory of its own for one test, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(test: &str) -> TempDir {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let unique = format!(
+            "backprop-cli-{}-{}-{test}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let path = std::env::temp_dir().join(unique);
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).expect("the temporary directory can be made");
+        TempDir(path)
+    }
+
+    fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, contents).expect("the temporary file can be written");
+        path
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The text of the `final C_T = … after` line between `= ` and ` after`.
+fn final_cost(out: &str) -> &str {
+    let line = out
+        .lines()
+        .find(|line| line.starts_with("final C_T = "))
+        .unwrap_or_else(|| panic!("no final C_T line in\n{out}"));
+    let value = &line["final C_T = ".len()..];
+    value.split(" after").next().unwrap()
+}
+
+/// Significant digits of a number written as `d.ddd…e±x` or `ddd.ddd`.
+fn significant_digits(number: &str) -> usize {
+    let mantissa = number.split(['e', 'E']).next().unwrap();
+    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    digits.trim_start_matches('0').len()
+}
+
+/// Checks a failed run: a non-zero exit, exactly one line on standard
+/// error, and no panic. Returns that line.
+fn assert_fails_with_one_line(args: &[&str]) -> String {
+    let output = train(args);
+    let err = stderr(&output);
+    assert!(
+        !output.status.success(),
+        "{args:?} succeeded; stderr {err:?}"
+    );
+    assert!(!err.contains("panicked"), "{args:?} panicked: {err}");
+    assert_eq!(err.lines().count(), 1, "{args:?}: stderr is {err:?}");
+    assert!(err.ends_with('\n'), "{args:?}: stderr is {err:?}");
+    assert!(err.starts_with("train: "), "{args:?}: stderr is {err:?}");
+    err
+}
+
+#[test]
+fn a_default_run_learns_the_builtin_set() {
+    let output = train(&[]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert_eq!(stderr(&output), "");
+    assert!(out.contains("training accuracy: 64/64"), "{out}");
+    let cost = final_cost(&out);
+    assert!(
+        significant_digits(cost) >= MIN_SIGNIFICANT_DIGITS,
+        "final C_T {cost:?} has {} significant digits",
+        significant_digits(cost)
+    );
+    let value: f64 = cost.parse().expect("the final C_T is a number");
+    assert!(value.is_finite() && value > 0.0, "{value}");
+    assert!(out.contains("after 300 epochs"), "{out}");
+}
+
+#[test]
+fn help_lists_every_option() {
+    let output = train(&["--help"]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    for option in [
+        "--epochs",
+        "--eta",
+        "--momentum",
+        "--seed",
+        "--data",
+        "--test",
+        "--init",
+        "--save",
+        "--help",
+    ] {
+        assert!(
+            out.contains(option),
+            "--help does not list {option}:\n{out}"
+        );
+    }
+}
+
+#[test]
+fn bad_options_fail_with_one_line() {
+    let cases: &[&[&str]] = &[
+        &["--bogus"],
+        &["extra-argument"],
+        &["--eta", "0"],
+        &["--eta", "-1"],
+        &["--eta", "nan"],
+        &["--eta", "inf"],
+        &["--eta", "fast"],
+        &["--momentum", "1"],
+        &["--momentum", "-0.5"],
+        &["--epochs", "-3"],
+        &["--epochs", "1.5"],
+        &["--seed", "-1"],
+        &["--eta"],
+    ];
+    for args in cases {
+        assert_fails_with_one_line(args);
+    }
+    let err = assert_fails_with_one_line(&["--eta", "0"]);
+    assert!(err.contains("learning rate"), "{err}");
+    let err = assert_fails_with_one_line(&["--momentum", "1"]);
+    assert!(err.contains("momentum"), "{err}");
+}
+
+#[test]
+fn bad_files_fail_with_one_line() {
+    let dir = TempDir::new("bad-files");
+    let missing = dir.path().join("missing.txt");
+    let missing = missing.to_str().unwrap();
+    let err = assert_fails_with_one_line(&["--data", missing]);
+    assert!(err.contains("missing.txt"), "{err}");
+
+    let bad = dir.file(
+        "bad.txt",
+        b"# a data file\n0 111 101 101 111\n1 010 010 0x0 010\n",
+    );
+    let err = assert_fails_with_one_line(&["--data", bad.to_str().unwrap()]);
+    assert!(err.contains("bad.txt") && err.contains("line 3"), "{err}");
+
+    let binary = dir.file("binary.txt", b"0 111 101 101 111\n\xff\xfe\n");
+    let err = assert_fails_with_one_line(&["--data", binary.to_str().unwrap()]);
+    assert!(err.contains("line 2"), "{err}");
+
+    let err = assert_fails_with_one_line(&["--test", bad.to_str().unwrap()]);
+    assert!(err.contains("line 3"), "{err}");
+
+    let params = dir.file("params.txt", b"w2[1][1] 0.5\nw2[1][1] 0.5\n");
+    let err = assert_fails_with_one_line(&["--init", params.to_str().unwrap()]);
+    assert!(err.contains("line 2") && err.contains("w2[1][1]"), "{err}");
+
+    let err = assert_fails_with_one_line(&["--init", missing]);
+    assert!(err.contains("missing.txt"), "{err}");
+}
+
+#[test]
+fn an_overflowing_step_fails_with_one_line() {
+    // η = 1e308 pushes a parameter past f64::MAX within a few steps.
+    let err = assert_fails_with_one_line(&["--eta", "1e308", "--epochs", "20"]);
+    assert!(err.contains("non-finite"), "{err}");
+}
+
+#[test]
+fn saved_parameters_load_back_to_the_same_cost() {
+    let dir = TempDir::new("save-init");
+    let saved = dir.path().join("trained.txt");
+    let saved = saved.to_str().unwrap();
+
+    let first = train(&["--epochs", "40", "--seed", "3", "--save", saved]);
+    assert!(first.status.success(), "stderr: {}", stderr(&first));
+    let first_out = stdout(&first);
+    assert!(Path::new(saved).exists());
+    assert!(!Path::new(&format!("{saved}.tmp")).exists());
+
+    let second = train(&["--init", saved, "--epochs", "0"]);
+    assert!(second.status.success(), "stderr: {}", stderr(&second));
+    let second_out = stdout(&second);
+    assert_eq!(final_cost(&first_out), final_cost(&second_out));
+    assert!(second_out.contains("after 0 epochs"), "{second_out}");
+}
+
+#[test]
+fn a_test_set_is_evaluated() {
+    let output = train(&["--test", "data/test.txt"]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    let line = out
+        .lines()
+        .find(|line| line.starts_with("test accuracy: "))
+        .unwrap_or_else(|| panic!("no test accuracy line in\n{out}"));
+    // 12 images in data/test.txt.
+    assert!(line.contains("/12 = "), "{line}");
+}
+
+#[test]
+fn a_data_file_replaces_the_builtin_set() {
+    let dir = TempDir::new("data");
+    let data = dir.file("two.txt", b"0 111 101 101 111\n1 010 010 010 010\n");
+    let output = train(&["--data", data.to_str().unwrap(), "--epochs", "200"]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert!(out.contains("on 2 images"), "{out}");
+    assert!(out.contains("training accuracy: 2/2"), "{out}");
+}
