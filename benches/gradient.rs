@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use nn::{Dataset, Image, Network};
+use nn::{CostTape, Dataset, Image, Network};
 use tape::{Gradients, Tape};
 
 /// The hand-written δ backpropagation of the network, on plain `f64`
@@ -181,6 +181,10 @@ fn network_benches(c: &mut Criterion) {
         });
         let mut path = TapePath::new();
         group.bench_function("tape", |b| b.iter(|| path.run(black_box(&case))));
+        let mut replay = CostTape::record(&case.network, &case.data);
+        group.bench_function("tape-replay", |b| {
+            b.iter(|| replay.cost_gradient_into(black_box(&case.network), &mut gradient))
+        });
         group.finish();
     }
 }
@@ -285,12 +289,46 @@ fn summary() {
         let taped = fastest(20, iterations, || {
             black_box(path.run(black_box(&case)));
         });
+        let mut replay = CostTape::record(&case.network, &case.data);
+        let mut replay_gradient = Vec::new();
+        let replayed = fastest(20, iterations, || {
+            black_box(replay.cost_gradient_into(black_box(&case.network), &mut replay_gradient));
+        });
+        let ratio = |d: Duration| d.as_secs_f64() / base.as_secs_f64();
         println!(
-            "  {:<9} handwritten {:>9.2?}   tape {:>9.2?}   tape/handwritten {:.2}",
+            "  {:<9} handwritten {:>9.2?}   tape {:>9.2?} ({:.2}×)   tape-replay {:>9.2?} ({:.2}×)",
             case.name,
             base,
             taped,
-            taped.as_secs_f64() / base.as_secs_f64()
+            ratio(taped),
+            replayed,
+            ratio(replayed)
+        );
+    }
+}
+
+/// Tape memory per recorded binary operation, value and adjoint included,
+/// measured on a chain of a million multiplications.
+fn bytes_per_node() {
+    const OPERATIONS: usize = 1_000_000;
+    for (name, mut tape) in [
+        ("Tape::new", Tape::new()),
+        ("Tape::with_replay", Tape::with_replay()),
+    ] {
+        let mut grads = Gradients::new();
+        chain(&mut tape, &mut grads, 0);
+        tape.clear();
+        let x = tape.var(1.5);
+        let mut y = tape.var(0.5);
+        for _ in 0..OPERATIONS {
+            y = y * x;
+        }
+        tape.backward_into(y, &mut grads);
+        let bytes = tape.memory_used() + grads.as_slice().len() * size_of::<f64>();
+        println!(
+            "  bytes per node ({name}): {:.2} (a million binary operations, value and adjoint \
+             included)",
+            bytes as f64 / tape.len() as f64
         );
     }
 }
@@ -301,4 +339,5 @@ fn main() {
     benches();
     Criterion::default().configure_from_args().final_summary();
     summary();
+    bytes_per_node();
 }

@@ -133,3 +133,112 @@ impl Network {
         cost.value()
     }
 }
+
+/// C_T recorded once on a replayable tape, then evaluated again at each new
+/// set of parameters by [`Tape::replay`], without recording anything.
+///
+/// The recording holds the data set: the pixels are constants of the tape.
+/// It is valid for any parameters of a network of the same layer sizes,
+/// because the forward pass of this crate takes no branch on a value.
+///
+/// # Examples
+///
+/// Replay gives the same numbers as recording afresh, to the last bit:
+///
+/// ```
+/// use nn::{CostTape, Dataset, Network};
+///
+/// let data = Dataset::builtin();
+/// let mut network = Network::new(&[12, 3, 2], 1);
+/// let mut cost_tape = CostTape::record(&network, &data);
+///
+/// network = Network::new(&[12, 3, 2], 2);
+/// let replayed = cost_tape.cost_gradient(&network);
+/// assert_eq!(replayed, network.cost_gradient(&data));
+/// ```
+#[derive(Debug)]
+pub struct CostTape {
+    tape: Tape,
+    sizes: Vec<usize>,
+    /// The index of the C_T node; the parameters are nodes 0 … P - 1.
+    cost: usize,
+    parameters: Vec<f64>,
+    grads: Gradients,
+}
+
+impl CostTape {
+    /// Records C_T of `network` over `data` on a replayable tape.
+    ///
+    /// # Panics
+    ///
+    /// Panics if an image does not fit the network (pixel count or class).
+    pub fn record(network: &Network, data: &Dataset) -> CostTape {
+        let tape = Tape::with_replay();
+        let cost = {
+            let parameters = network.record_parameters(&tape);
+            debug_assert!(parameters.iter().enumerate().all(|(k, p)| p.index() == k));
+            record_total_cost(network, &tape, &parameters, data).index()
+        };
+        CostTape {
+            tape,
+            sizes: network.sizes(),
+            cost,
+            parameters: Vec::with_capacity(network.parameters().len()),
+            grads: Gradients::new(),
+        }
+    }
+
+    /// Whether `network` has the layer sizes of the recorded one, so that
+    /// the recording can be replayed at its parameters.
+    pub fn fits(&self, network: &Network) -> bool {
+        network.layers().len() + 1 == self.sizes.len()
+            && network.inputs() == self.sizes[0]
+            && network
+                .layers()
+                .iter()
+                .zip(&self.sizes[1..])
+                .all(|(l, &n)| l.units() == n)
+    }
+
+    /// C_T and ∂C_T/∂p at the parameters of `network`, by replay.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `network` does not have the layer sizes of the recorded
+    /// one.
+    pub fn cost_gradient(&mut self, network: &Network) -> CostGradient {
+        let mut gradient = Vec::new();
+        let cost = self.cost_gradient_into(network, &mut gradient);
+        CostGradient { cost, gradient }
+    }
+
+    /// Like [`CostTape::cost_gradient`], writing the gradient into
+    /// `gradient` and returning C_T, with no allocation once `gradient` has
+    /// room.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `network` does not have the layer sizes of the recorded
+    /// one.
+    pub fn cost_gradient_into(&mut self, network: &Network, gradient: &mut Vec<f64>) -> f64 {
+        assert!(
+            self.fits(network),
+            "CostTape::cost_gradient_into needs a network of the recorded sizes {:?}",
+            self.sizes
+        );
+        self.parameters.clear();
+        self.parameters.extend(network.parameters().values());
+        self.tape
+            .replay(&self.parameters)
+            .expect("a recorded cost has one input per parameter and no custom node");
+
+        let cost = self
+            .tape
+            .node(self.cost)
+            .expect("the cost node was recorded");
+        self.tape.backward_into(cost, &mut self.grads);
+        gradient.clear();
+        gradient.extend_from_slice(&self.grads.as_slice()[..self.parameters.len()]);
+        cost.value()
+    }
+}

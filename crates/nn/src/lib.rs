@@ -45,12 +45,12 @@ mod params;
 mod text;
 mod train;
 
-pub use cost::{CostGradient, record_image_cost, record_total_cost};
+pub use cost::{CostGradient, CostTape, record_image_cost, record_total_cost};
 pub use data::{DataError, DataErrorKind, Dataset, HEIGHT, Image, PIXELS, WIDTH};
 pub use layer::Layer;
 pub use network::{Network, Vars};
 pub use params::{ParameterError, ParameterErrorKind};
-pub use train::{TrainError, Trainer};
+pub use train::{Recording, TrainError, Trainer};
 
 /// The README's example, compiled and run as a doctest.
 #[cfg(doctest)]
