@@ -9,168 +9,14 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, criterion_group};
-use nn::{CostTape, Dataset, Image, Network};
+use nn::CostTape;
 use tape::{Gradients, Tape};
 
-/// The hand-written δ backpropagation of the network, on plain `f64`
-/// buffers allocated once: the baseline.
-///
-/// Parameters are in the network's order: per layer, per unit j, the
-/// weights w^l_j1 … w^l_jn, then the bias b^l_j.
-struct Handwritten {
-    sizes: Vec<usize>,
-    /// a^l for every layer, a^1 = x first.
-    a: Vec<Vec<f64>>,
-    /// δ^l for every layer after the input.
-    delta: Vec<Vec<f64>>,
-}
-
-impl Handwritten {
-    fn new(sizes: &[usize]) -> Handwritten {
-        Handwritten {
-            sizes: sizes.to_vec(),
-            a: sizes.iter().map(|&n| vec![0.0; n]).collect(),
-            delta: sizes[1..].iter().map(|&n| vec![0.0; n]).collect(),
-        }
-    }
-
-    /// C_T, with ∂C_T/∂p written into `gradient`.
-    fn cost_gradient(&mut self, parameters: &[f64], data: &Dataset, gradient: &mut [f64]) -> f64 {
-        gradient.fill(0.0);
-        let layers = self.sizes.len() - 1;
-        let mut cost = 0.0;
-        for image in data.images() {
-            // Forward: z^l_j = Σ_i w^l_ji a^(l-1)_i + b^l_j, a^l_j = σ(z^l_j).
-            self.a[0].copy_from_slice(image.pixels());
-            let mut offset = 0;
-            for l in 0..layers {
-                let (inputs, rest) = self.a.split_at_mut(l + 1);
-                let (input, output) = (&inputs[l], &mut rest[0]);
-                for (j, a) in output.iter_mut().enumerate() {
-                    let unit = &parameters[offset + j * (input.len() + 1)..];
-                    let mut z = unit[input.len()];
-                    for (w, x) in unit.iter().zip(input) {
-                        z += w * x;
-                    }
-                    *a = 1.0 / (1.0 + (-z).exp());
-                }
-                offset += output.len() * (input.len() + 1);
-            }
-
-            // δ^L_j = (a^L_j - t_j)·σ'(z^L_j), and C_k = ½ Σ_j (t_j - a^L_j)².
-            let output = &self.a[layers];
-            for (j, (delta, &a)) in self.delta[layers - 1].iter_mut().zip(output).enumerate() {
-                let t = if j == image.label() { 1.0 } else { 0.0 };
-                cost += 0.5 * (t - a) * (t - a);
-                *delta = (a - t) * a * (1.0 - a);
-            }
-
-            // Backward, layer by layer: ∂C_k/∂w^l_ji = δ^l_j a^(l-1)_i,
-            // ∂C_k/∂b^l_j = δ^l_j, δ^(l-1)_i = (Σ_j δ^l_j w^l_ji)·σ'(z^(l-1)_i).
-            for l in (0..layers).rev() {
-                offset -= self.sizes[l + 1] * (self.sizes[l] + 1);
-                let input = &self.a[l];
-                let stride = input.len() + 1;
-                let (lower, upper) = self.delta.split_at_mut(l);
-                let delta = &upper[0];
-                for (j, &d) in delta.iter().enumerate() {
-                    let unit = &mut gradient[offset + j * stride..offset + (j + 1) * stride];
-                    for (g, x) in unit.iter_mut().zip(input) {
-                        *g += d * x;
-                    }
-                    unit[input.len()] += d;
-                }
-                if l > 0 {
-                    for (i, back) in lower[l - 1].iter_mut().enumerate() {
-                        let mut sum = 0.0;
-                        for (j, &d) in delta.iter().enumerate() {
-                            sum += d * parameters[offset + j * stride + i];
-                        }
-                        let a = input[i];
-                        *back = sum * a * (1.0 - a);
-                    }
-                }
-            }
-            debug_assert_eq!(offset, 0);
-        }
-        cost
-    }
-}
-
-/// A network with its data and the buffers both methods reuse.
-struct Case {
-    name: &'static str,
-    network: Network,
-    data: Dataset,
-    parameters: Vec<f64>,
-}
-
-impl Case {
-    fn digits() -> Case {
-        let network = Network::new(&[12, 3, 2], 1);
-        let parameters = network.parameters().values().copied().collect();
-        Case {
-            name: "12-3-2",
-            network,
-            data: Dataset::builtin(),
-            parameters,
-        }
-    }
-
-    /// A 64-32-10 network on 8×8 images of ten classes: pixels from a
-    /// fixed linear congruential sequence, labels cycling through 0 … 9.
-    fn larger() -> Case {
-        let network = Network::new(&[64, 32, 10], 2);
-        let mut state = 12345_u64;
-        let images = (0..64)
-            .map(|k| {
-                let pixels = (0..64)
-                    .map(|_| {
-                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
-                        f64::from((state >> 63) as u32)
-                    })
-                    .collect();
-                Image::new(pixels, k % 10)
-            })
-            .collect();
-        let parameters = network.parameters().values().copied().collect();
-        Case {
-            name: "64-32-10",
-            network,
-            data: Dataset::new(images),
-            parameters,
-        }
-    }
-}
-
-/// The tape path as a user trains with it: record, sweep, read, clear.
-struct TapePath {
-    tape: Tape,
-    grads: Gradients,
-    gradient: Vec<f64>,
-}
-
-impl TapePath {
-    fn new() -> TapePath {
-        TapePath {
-            tape: Tape::new(),
-            grads: Gradients::new(),
-            gradient: Vec::new(),
-        }
-    }
-
-    fn run(&mut self, case: &Case) -> f64 {
-        case.network.cost_gradient_into(
-            &case.data,
-            &mut self.tape,
-            &mut self.grads,
-            &mut self.gradient,
-        )
-    }
-}
+mod common;
+use common::{Case, Handwritten, TapePath};
 
 fn network_benches(c: &mut Criterion) {
-    for case in [Case::digits(), Case::larger()] {
+    for case in Case::all() {
         let mut group = c.benchmark_group(format!("gradient {}", case.name));
         let mut handwritten = Handwritten::new(&case.network.sizes());
         let mut gradient = vec![0.0; case.parameters.len()];
@@ -220,27 +66,54 @@ fn operation_benches(c: &mut Criterion) {
     group.finish();
 }
 
-/// Records a chain of `n` binary operations and sweeps it.
+/// Records a chain of `n` nodes, each a multiplication of the one before,
+/// and sweeps it.
 fn chain(tape: &mut Tape, grads: &mut Gradients, n: usize) -> f64 {
     tape.clear();
     let x = tape.var(1.0);
     let mut y = x;
-    for _ in 0..n {
-        y = y * 0.999_999 + x;
+    for _ in 1..n {
+        y = y * 0.999_999;
+    }
+    tape.backward_into(y, grads);
+    grads.wrt(x)
+}
+
+/// Records a random graph of `n` nodes, each the sum or difference of two
+/// earlier nodes drawn at random (so that values neither vanish into slow
+/// subnormals nor overflow), and sweeps it from the last node.
+fn random_graph(tape: &mut Tape, grads: &mut Gradients, n: usize) -> f64 {
+    tape.clear();
+    let x = tape.var(0.5);
+    let mut y = x;
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for k in 1..n {
+        state = state
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let (i, j) = ((state >> 33) as usize % k, (state >> 13) as usize % k);
+        let (a, b) = (
+            tape.node(i).expect("recorded"),
+            tape.node(j).expect("recorded"),
+        );
+        y = if state & 1 == 0 { a + b } else { a - b };
     }
     tape.backward_into(y, grads);
     grads.wrt(x)
 }
 
 fn scaling_benches(c: &mut Criterion) {
-    let mut group = c.benchmark_group("chain (record and sweep)");
+    let mut group = c.benchmark_group("scaling (record and sweep)");
     group.sample_size(10);
     let mut tape = Tape::new();
     let mut grads = Gradients::new();
     for n in [1_000, 100_000, 10_000_000] {
         group.throughput(criterion::Throughput::Elements(n as u64));
-        group.bench_function(format!("{n} nodes"), |b| {
+        group.bench_function(format!("chain of {n} nodes"), |b| {
             b.iter(|| chain(&mut tape, &mut grads, black_box(n)))
+        });
+        group.bench_function(format!("random graph of {n} nodes"), |b| {
+            b.iter(|| random_graph(&mut tape, &mut grads, black_box(n)))
         });
     }
     group.finish();
@@ -265,7 +138,7 @@ fn fastest(rounds: usize, iterations: usize, mut f: impl FnMut()) -> Duration {
 fn summary() {
     println!();
     println!("summary (fastest of 20 rounds, per full-batch gradient of C_T):");
-    for case in [Case::digits(), Case::larger()] {
+    for case in Case::all() {
         let mut handwritten = Handwritten::new(&case.network.sizes());
         let mut gradient = vec![0.0; case.parameters.len()];
         let mut path = TapePath::new();
@@ -316,7 +189,6 @@ fn bytes_per_node() {
         ("Tape::with_replay", Tape::with_replay()),
     ] {
         let mut grads = Gradients::new();
-        chain(&mut tape, &mut grads, 0);
         tape.clear();
         let x = tape.var(1.5);
         let mut y = tape.var(0.5);
@@ -324,7 +196,7 @@ fn bytes_per_node() {
             y = y * x;
         }
         tape.backward_into(y, &mut grads);
-        let bytes = tape.memory_used() + grads.as_slice().len() * size_of::<f64>();
+        let bytes = tape.memory_used() + size_of_val(grads.as_slice());
         println!(
             "  bytes per node ({name}): {:.2} (a million binary operations, value and adjoint \
              included)",

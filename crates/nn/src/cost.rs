@@ -26,15 +26,18 @@ const INLINE_IMAGES: usize = 64;
 /// Panics if `class` is not an output unit.
 pub fn record_image_cost<'t>(tape: &'t Tape, outputs: &[Var<'t>], class: usize) -> Var<'t> {
     assert!(class < outputs.len(), "class {class} has no output unit");
-    let squared_errors: SmallVec<[Var<'t>; 16]> = outputs
+    // The errors a^L_j - t_j, and C_k = ½ Σ_j (a^L_j - t_j)² as half their
+    // dot product with themselves: one node over all outputs, whose partial
+    // towards each error is 2(a_j - t_j), halved by the ½.
+    let errors: SmallVec<[Var<'t>; 16]> = outputs
         .iter()
         .enumerate()
         .map(|(j, &a)| {
             let t = if j == class { 1.0 } else { 0.0 };
-            (a - t).powi(2)
+            a - t
         })
         .collect();
-    0.5 * tape.sum(&squared_errors)
+    0.5 * tape.dot(&errors, &errors)
 }
 
 /// Records C_T, the total cost over a data set, and returns it.

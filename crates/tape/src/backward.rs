@@ -162,7 +162,10 @@ impl Tape {
                 let edges = start..start + node.rhs as usize;
                 let parents = &nodes.parents[edges.clone()];
                 for (&parent, &partial) in parents.iter().zip(&nodes.partials[edges]) {
-                    adjoints[parent as usize] += grad * partial;
+                    debug_assert!((parent as usize) < index);
+                    // SAFETY: a parent was recorded before its node, so
+                    // `parent < index < adjoints.len()`.
+                    unsafe { *adjoints.get_unchecked_mut(parent as usize) += grad * partial };
                 }
             }
         }
