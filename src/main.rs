@@ -10,11 +10,23 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
+use std::io::Write;
+
 use clap::Parser;
 use nn::{Dataset, HEIGHT, Network, Recording, Trainer, WIDTH};
 
 /// The layer sizes of the network this command trains.
 const SIZES: [usize; 3] = [12, 3, 2];
+
+/// Writes one line of the report to an [`Output`].
+macro_rules! say {
+    ($out:expr) => {
+        $out.line(format_args!(""))
+    };
+    ($out:expr, $($arg:tt)*) => {
+        $out.line(format_args!($($arg)*))
+    };
+}
 
 /// How many images are drawn side by side.
 const IMAGES_PER_ROW: usize = 8;
@@ -110,6 +122,7 @@ fn main() -> ExitCode {
 
 /// Trains and reports; every error comes back as the one line to print.
 fn run(options: &Options) -> Result<(), String> {
+    let out = &mut Output::new();
     let recording = if options.replay {
         Recording::Replay
     } else {
@@ -127,13 +140,20 @@ fn run(options: &Options) -> Result<(), String> {
         Some(path) => read_parameters(path)?,
         None => Network::new(&SIZES, options.seed),
     };
+    // A save that would fail is found now, not after the training.
+    if let Some(path) = &options.save {
+        check_save_target(path)?;
+    }
 
-    println!(
-        "Training the 12-3-2 network ({} parameters) on {} images of {data_name}",
+    say!(
+        out,
+        "Training the 12-3-2 network ({} parameters) on {} image{} of {data_name}",
         network.parameters().len(),
-        data.images().len()
+        data.images().len(),
+        if data.images().len() == 1 { "" } else { "s" }
     );
-    println!(
+    say!(
+        out,
         "η = {}, μ = {}, {} epochs, {}, {}",
         options.eta,
         options.momentum,
@@ -148,15 +168,15 @@ fn run(options: &Options) -> Result<(), String> {
             None => format!("seed {}", options.seed),
         }
     );
-    println!();
-    println!("{:>8}  {:>14}", "epoch", "C_T");
+    say!(out);
+    say!(out, "{:>8}  {:>14}", "epoch", "C_T");
 
     let every = (options.epochs / 10).max(1);
     let start = Instant::now();
     let mut failure = None;
     for epoch in 0..options.epochs {
         match trainer.step(&mut network, &data) {
-            Ok(cost) if epoch % every == 0 => println!("{epoch:>8}  {cost:>14.10}"),
+            Ok(cost) if epoch % every == 0 => say!(out, "{epoch:>8}  {cost:>14.10}"),
             Ok(_) => {}
             Err(error) => {
                 failure = Some(error);
@@ -169,23 +189,30 @@ fn run(options: &Options) -> Result<(), String> {
     // The cost at the final parameters, after the last update.
     let cost = network.cost(&data);
     let done = trainer.epochs();
-    println!("{done:>8}  {cost:>14.10}");
-    println!();
-    println!(
+    say!(out, "{done:>8}  {cost:>14.10}");
+    say!(out);
+    say!(
+        out,
         "final C_T = {cost:.12e} after {done} epochs ({:.1} ms)",
         ms(elapsed)
     );
-    report("training", &network, &data, false);
-    if let Some(test) = &test {
-        report("test", &network, test, true);
-    }
 
+    // Save before the long report, so that nothing the report meets (a
+    // closed pipe, a full disk) can lose the trained network.
     if let Some(path) = &options.save {
         save_parameters(path, &network)?;
-        println!("saved the parameters to {}", path.display());
+        say!(out, "saved the parameters to {}", path.display());
     }
-    match failure {
-        Some(error) => Err(error.to_string()),
+    report(out, "training", &network, &data, false);
+    if let Some(test) = &test {
+        report(out, "test", &network, test, true);
+    }
+
+    if let Some(error) = failure {
+        return Err(error.to_string());
+    }
+    match out.error.take() {
+        Some(error) => Err(format!("cannot write to standard output: {error}")),
         None => Ok(()),
     }
 }
@@ -196,7 +223,7 @@ fn ms(duration: std::time::Duration) -> f64 {
 
 /// Prints the accuracy on `data`, and draws its images (only the ones the
 /// network gets wrong if `wrong_only`).
-fn report(what: &str, network: &Network, data: &Dataset, wrong_only: bool) {
+fn report(out: &mut Output, what: &str, network: &Network, data: &Dataset, wrong_only: bool) {
     let predictions: Vec<usize> = data
         .images()
         .iter()
@@ -209,8 +236,9 @@ fn report(what: &str, network: &Network, data: &Dataset, wrong_only: bool) {
         .filter(|(image, p)| image.label() == **p)
         .count();
     let total = data.images().len();
-    println!();
-    println!(
+    say!(out);
+    say!(
+        out,
         "{what} accuracy: {correct}/{total} = {:.1}%",
         100.0 * correct as f64 / total as f64
     );
@@ -226,7 +254,8 @@ fn report(what: &str, network: &Network, data: &Dataset, wrong_only: bool) {
     if shown.is_empty() {
         return;
     }
-    println!(
+    say!(
+        out,
         "{}",
         if wrong_only {
             "the images it gets wrong (label→prediction, # black, . white):"
@@ -252,9 +281,9 @@ fn report(what: &str, network: &Network, data: &Dataset, wrong_only: bool) {
                 line.push_str("   ");
             }
         }
-        println!();
+        say!(out);
         for line in lines {
-            println!("  {}", line.trim_end());
+            say!(out, "  {}", line.trim_end());
         }
     }
 }
@@ -272,13 +301,106 @@ fn read_parameters(path: &Path) -> Result<Network, String> {
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
-/// Writes the parameters to a temporary file beside `path` and renames it
-/// into place, so that a failed write never leaves half a file behind.
+/// Refuses, before any training, a save target that cannot work: a
+/// directory, a path in a folder that does not exist, a folder that cannot
+/// be written.
+fn check_save_target(path: &Path) -> Result<(), String> {
+    let fail = |why: &dyn std::fmt::Display| format!("cannot save to {}: {why}", path.display());
+    if path.is_dir() {
+        return Err(fail(&"it is a directory"));
+    }
+    let target = resolve(path).map_err(|e| fail(&e))?;
+    if target.exists() && !target.is_file() {
+        // A device or a pipe is written in place; nothing to probe.
+        return Ok(());
+    }
+    let temporary = temporary_beside(&target);
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&temporary)
+        .map_err(|e| fail(&e))?;
+    std::fs::remove_file(&temporary).map_err(|e| fail(&e))
+}
+
+/// Writes the parameter file.
+///
+/// A regular file (or a new one) is written whole to a temporary file
+/// beside it, which then takes its place with the old file's permissions,
+/// so that a failed write never leaves half a file. A symbolic link is
+/// followed and its target replaced; a device or a pipe is written in
+/// place.
 fn save_parameters(path: &Path, network: &Network) -> Result<(), String> {
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    std::fs::write(&temporary, network.to_parameter_text())
-        .and_then(|()| std::fs::rename(&temporary, path))
-        .map_err(|e| format!("cannot save to {}: {e}", path.display()))
+    let fail = |e: std::io::Error| format!("cannot save to {}: {e}", path.display());
+    let text = network.to_parameter_text();
+    let target = resolve(path).map_err(fail)?;
+    let existing = std::fs::metadata(&target).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return std::fs::write(&target, text).map_err(fail);
+    }
+
+    let temporary = temporary_beside(&target);
+    let written = (|| {
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temporary)?;
+        file.write_all(text.as_bytes())?;
+        file.sync_all()?;
+        if let Some(metadata) = &existing {
+            file.set_permissions(metadata.permissions())?;
+        }
+        std::fs::rename(&temporary, &target)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    written.map_err(fail)
+}
+
+/// The file a path names, through any symbolic links; the path itself if
+/// nothing exists there yet.
+fn resolve(path: &Path) -> std::io::Result<PathBuf> {
+    match std::fs::symlink_metadata(path) {
+        Ok(metadata) if metadata.file_type().is_symlink() => std::fs::canonicalize(path),
+        _ => Ok(path.to_path_buf()),
+    }
+}
+
+/// A temporary name in the folder of `target`, unique to this process.
+fn temporary_beside(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map_or_else(|| "parameters".into(), |n| n.to_string_lossy().into_owned());
+    let folder = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    folder.join(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Standard output for the report. A line that cannot be written (a closed
+/// pipe, a full disk) is not fatal on the spot: the error is kept, later
+/// lines are skipped, and training and saving go on; the command then fails
+/// with the error.
+struct Output {
+    stdout: std::io::StdoutLock<'static>,
+    error: Option<std::io::Error>,
+}
+
+impl Output {
+    fn new() -> Output {
+        Output {
+            stdout: std::io::stdout().lock(),
+            error: None,
+        }
+    }
+
+    fn line(&mut self, args: std::fmt::Arguments<'_>) {
+        if self.error.is_none()
+            && let Err(error) = writeln!(self.stdout, "{args}")
+        {
+            self.error = Some(error);
+        }
+    }
 }

@@ -157,34 +157,26 @@ fn parse_image(content: &str) -> Result<Image, DataErrorKind> {
         None => unreachable!("content lines are never empty"),
     };
 
+    // Every character is checked, but only the first PIXELS are kept: a
+    // huge line costs time, not memory, and its message still gives the
+    // true count.
     let mut pixels = Vec::with_capacity(PIXELS);
+    let mut count = 0;
     for c in groups.flat_map(str::chars) {
         let pixel = match c {
             '0' => 0.0,
             '1' => 1.0,
             other => return Err(DataErrorKind::BadCharacter(other)),
         };
-        // Stop counting far past the limit: the message only needs to say
-        // "too many", and a huge line must not grow a huge vector.
-        if pixels.len() > PIXELS {
-            return Err(DataErrorKind::PixelCount(content_pixel_count(content)));
+        if count < PIXELS {
+            pixels.push(pixel);
         }
-        pixels.push(pixel);
+        count += 1;
     }
-    if pixels.len() != PIXELS {
-        return Err(DataErrorKind::PixelCount(pixels.len()));
+    if count != PIXELS {
+        return Err(DataErrorKind::PixelCount(count));
     }
     Ok(Image::new(pixels, label))
-}
-
-/// The number of pixel characters on a line after its label, counted
-/// without storing them.
-fn content_pixel_count(content: &str) -> usize {
-    content
-        .split_whitespace()
-        .skip(1)
-        .flat_map(str::chars)
-        .count()
 }
 
 /// A data file that could not be read, with the line where it went wrong.

@@ -256,8 +256,8 @@ impl Network {
     }
 
     /// The predicted class of an image: the output unit with the largest
-    /// activation (the first of them on a tie). For the 0/1 network, 0
-    /// means "a 0" (a^3_1 > a^3_2) and 1 means "a 1".
+    /// activation, the last of them on a tie. For the 0/1 network that is
+    /// "0" when a^3_1 > a^3_2, else "1".
     ///
     /// # Panics
     ///
@@ -266,7 +266,7 @@ impl Network {
         let output = self.output(pixels);
         let mut best = 0;
         for (j, &a) in output.iter().enumerate() {
-            if a > output[best] {
+            if a >= output[best] {
                 best = j;
             }
         }
