@@ -239,3 +239,72 @@ fn a_data_file_replaces_the_builtin_set() {
     assert!(out.contains("on 2 images"), "{out}");
     assert!(out.contains("training accuracy: 2/2"), "{out}");
 }
+
+#[test]
+fn an_impossible_save_fails_before_training() {
+    let dir = TempDir::new("save-dir");
+    let folder = dir.path().to_str().unwrap();
+    let missing = dir.path().join("no-such-folder").join("p.txt");
+
+    for target in [folder, missing.to_str().unwrap()] {
+        let output = train(&["--save", target]);
+        assert!(!output.status.success());
+        assert!(
+            stderr(&output).starts_with("train: cannot save to "),
+            "{}",
+            stderr(&output)
+        );
+        // Refused before the first epoch: no learning curve was printed.
+        assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn a_save_keeps_a_symbolic_link_and_the_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let dir = TempDir::new("save-link");
+    let real = dir.file("real.txt", b"old\n");
+    std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.path().join("link.txt");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+
+    let output = train(&["--epochs", "3", "--save", link.to_str().unwrap()]);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let saved = std::fs::read_to_string(&real).unwrap();
+    assert!(saved.contains("w2[1][1] "), "{saved}");
+    let mode = std::fs::metadata(&real).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+}
+
+#[test]
+fn a_closed_standard_output_still_saves_and_fails_with_one_line() {
+    use std::process::Stdio;
+
+    let dir = TempDir::new("save-pipe");
+    let saved = dir.path().join("p.txt");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_train"))
+        .args(["--save", saved.to_str().unwrap()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the read end at once: every write to stdout fails.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+
+    assert!(!output.status.success());
+    let err = stderr(&output);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("cannot write to standard output"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(std::fs::read_to_string(&saved).unwrap().contains("b3[2] "));
+}

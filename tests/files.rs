@@ -466,3 +466,17 @@ fn the_builtin_set_has_32_images_of_each_label_and_no_duplicates() {
         }
     }
 }
+
+#[test]
+fn a_bad_character_far_into_an_over_long_line_is_named() {
+    // 10^6 pixels and then an 'x': the 'x' is the problem to report, not
+    // the count.
+    let line = format!("0 {}x\n", "1".repeat(1_000_000));
+    let error = nn::Dataset::parse(&line).unwrap_err();
+    assert_eq!(error.line(), Some(1));
+    assert_eq!(error.kind(), &nn::DataErrorKind::BadCharacter('x'));
+
+    let line = format!("0 {}\n", "1".repeat(1_000_000));
+    let error = nn::Dataset::parse(&line).unwrap_err();
+    assert_eq!(error.kind(), &nn::DataErrorKind::PixelCount(1_000_000));
+}

@@ -312,3 +312,15 @@ fn the_non_finite_error_names_the_epochs() {
     assert!(message.contains("epoch 3"), "{message}");
     assert!(message.contains("epoch 2 were kept"), "{message}");
 }
+
+#[test]
+fn a_tie_between_the_outputs_predicts_a_one() {
+    // With every parameter 0, both outputs are σ(0) = ½ for any image: the
+    // network predicts "0" only when a^3_1 > a^3_2, so a tie means "1".
+    let network = nn::Network::zeros(&[12, 3, 2]);
+    let data = nn::Dataset::builtin();
+    for image in data.images() {
+        assert_eq!(network.predict(image.pixels()), 1);
+    }
+    assert_eq!(network.accuracy(&data), 0.5);
+}
