@@ -11,6 +11,7 @@ use crate::{Tape, Var};
 
 impl<'t> Var<'t> {
     /// eˣ. d/dx eˣ = eˣ.
+    #[inline]
     pub fn exp(self) -> Var<'t> {
         self.tape().unary(Op::Exp, self)
     }
@@ -19,6 +20,7 @@ impl<'t> Var<'t> {
     ///
     /// At x = 0 the value is -∞ and the derivative +∞; below 0 both are NaN,
     /// as `f64::ln` gives.
+    #[inline]
     pub fn ln(self) -> Var<'t> {
         self.tape().unary(Op::Ln, self)
     }
@@ -26,6 +28,7 @@ impl<'t> Var<'t> {
     /// √x. d/dx √x = 1/(2√x).
     ///
     /// At x = 0 the derivative is +∞; below 0 value and derivative are NaN.
+    #[inline]
     pub fn sqrt(self) -> Var<'t> {
         self.tape().unary(Op::Sqrt, self)
     }
@@ -34,6 +37,7 @@ impl<'t> Var<'t> {
     ///
     /// For n = 0 the derivative is 0 everywhere, x = 0 included (the rule
     /// would otherwise compute 0·0⁻¹ = 0·∞ = NaN).
+    #[inline]
     pub fn powi(self, n: i32) -> Var<'t> {
         self.tape().unary(Op::Powi(n), self)
     }
@@ -42,6 +46,7 @@ impl<'t> Var<'t> {
     ///
     /// For c = 0 the derivative is 0 everywhere. A negative base with a
     /// non-integer exponent gives NaN, as `f64::powf` does.
+    #[inline]
     pub fn powf(self, c: f64) -> Var<'t> {
         self.tape().unary(Op::Powf(c), self)
     }
@@ -58,22 +63,26 @@ impl<'t> Var<'t> {
     /// # Panics
     ///
     /// Panics if `exponent` belongs to another tape.
+    #[inline]
     pub fn pow(self, exponent: Var<'t>) -> Var<'t> {
         self.tape().binary(Op::Pow, self, exponent)
     }
 
     /// sin x. d/dx sin x = cos x.
+    #[inline]
     pub fn sin(self) -> Var<'t> {
         self.tape().unary(Op::Sin, self)
     }
 
     /// cos x. d/dx cos x = -sin x.
+    #[inline]
     pub fn cos(self) -> Var<'t> {
         self.tape().unary(Op::Cos, self)
     }
 
     /// tanh x. d/dx tanh x = 1 - tanh² x, computed so that it does not
     /// round to 0 in the tails while the true value is a normal number.
+    #[inline]
     pub fn tanh(self) -> Var<'t> {
         self.tape().unary(Op::Tanh, self)
     }
@@ -83,6 +92,7 @@ impl<'t> Var<'t> {
     /// Computed from e^(-|x|), so that neither value nor derivative
     /// overflows or turns NaN for any finite x, and the derivative keeps its
     /// relative accuracy far into both tails (σ'(-90) ≈ 8.19e-40, not 0).
+    #[inline]
     pub fn sigmoid(self) -> Var<'t> {
         self.tape().unary(Op::Sigmoid, self)
     }
@@ -91,11 +101,13 @@ impl<'t> Var<'t> {
     /// x ≤ 0: at the kink x = 0 the convention is 0.
     ///
     /// A NaN input gives a NaN value and a NaN derivative.
+    #[inline]
     pub fn relu(self) -> Var<'t> {
         self.tape().unary(Op::Relu, self)
     }
 
     /// |x|. Its derivative is the sign of x, and 0 at the kink x = 0.
+    #[inline]
     pub fn abs(self) -> Var<'t> {
         self.tape().unary(Op::Abs, self)
     }
@@ -109,6 +121,7 @@ impl<'t> Var<'t> {
     /// # Panics
     ///
     /// Panics if `rhs` belongs to another tape.
+    #[inline]
     pub fn max(self, rhs: Var<'t>) -> Var<'t> {
         self.tape().binary(Op::Max, self, rhs)
     }
@@ -118,6 +131,7 @@ impl<'t> Var<'t> {
     /// # Panics
     ///
     /// Panics if `rhs` belongs to another tape.
+    #[inline]
     pub fn min(self, rhs: Var<'t>) -> Var<'t> {
         self.tape().binary(Op::Min, self, rhs)
     }
@@ -131,6 +145,7 @@ impl Tape {
     /// # Panics
     ///
     /// Panics if an operand belongs to another tape.
+    #[inline]
     pub fn sum<'t>(&'t self, terms: &[Var<'t>]) -> Var<'t> {
         self.weighted_sum(Op::Sum, None, terms)
     }
@@ -142,6 +157,7 @@ impl Tape {
     ///
     /// Panics if the two slices differ in length or an operand belongs to
     /// another tape.
+    #[inline]
     pub fn linear<'t>(&'t self, coefficients: &[f64], terms: &[Var<'t>]) -> Var<'t> {
         assert_eq!(
             coefficients.len(),
@@ -158,6 +174,7 @@ impl Tape {
     ///
     /// Panics if the two slices differ in length or an operand belongs to
     /// another tape.
+    #[inline]
     pub fn dot<'t>(&'t self, xs: &[Var<'t>], ys: &[Var<'t>]) -> Var<'t> {
         assert_eq!(xs.len(), ys.len(), "Tape::dot needs lists of equal length");
         self.dot_product(xs, ys)

@@ -41,6 +41,7 @@ impl<'t> Var<'t> {
     }
 
     /// The value this node took when it was recorded.
+    #[inline]
     pub fn value(self) -> f64 {
         self.tape.nodes().value(self.index)
     }
@@ -70,6 +71,7 @@ impl fmt::Debug for Var<'_> {
 impl<'t> Add for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn add(self, rhs: Var<'t>) -> Var<'t> {
         self.tape.binary(Op::Add, self, rhs)
     }
@@ -78,6 +80,7 @@ impl<'t> Add for Var<'t> {
 impl<'t> Sub for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn sub(self, rhs: Var<'t>) -> Var<'t> {
         self.tape.binary(Op::Sub, self, rhs)
     }
@@ -86,6 +89,7 @@ impl<'t> Sub for Var<'t> {
 impl<'t> Mul for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn mul(self, rhs: Var<'t>) -> Var<'t> {
         self.tape.binary(Op::Mul, self, rhs)
     }
@@ -94,6 +98,7 @@ impl<'t> Mul for Var<'t> {
 impl<'t> Div for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn div(self, rhs: Var<'t>) -> Var<'t> {
         self.tape.binary(Op::Div, self, rhs)
     }
@@ -102,6 +107,7 @@ impl<'t> Div for Var<'t> {
 impl<'t> Neg for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn neg(self) -> Var<'t> {
         self.tape.unary(Op::Neg, self)
     }
@@ -112,6 +118,7 @@ impl<'t> Neg for Var<'t> {
 impl<'t> Add<f64> for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn add(self, c: f64) -> Var<'t> {
         self.tape.unary(Op::AddConst(c), self)
     }
@@ -121,6 +128,7 @@ impl<'t> Add<Var<'t>> for f64 {
     type Output = Var<'t>;
 
     /// c + x is x + c: floating-point addition commutes exactly.
+    #[inline]
     fn add(self, rhs: Var<'t>) -> Var<'t> {
         rhs.tape.unary(Op::AddConst(self), rhs)
     }
@@ -129,6 +137,7 @@ impl<'t> Add<Var<'t>> for f64 {
 impl<'t> Sub<f64> for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn sub(self, c: f64) -> Var<'t> {
         self.tape.unary(Op::SubConst(c), self)
     }
@@ -137,6 +146,7 @@ impl<'t> Sub<f64> for Var<'t> {
 impl<'t> Sub<Var<'t>> for f64 {
     type Output = Var<'t>;
 
+    #[inline]
     fn sub(self, rhs: Var<'t>) -> Var<'t> {
         rhs.tape.unary(Op::ConstSub(self), rhs)
     }
@@ -145,6 +155,7 @@ impl<'t> Sub<Var<'t>> for f64 {
 impl<'t> Mul<f64> for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn mul(self, c: f64) -> Var<'t> {
         self.tape.unary(Op::MulConst(c), self)
     }
@@ -154,6 +165,7 @@ impl<'t> Mul<Var<'t>> for f64 {
     type Output = Var<'t>;
 
     /// c·x is x·c: floating-point multiplication commutes exactly.
+    #[inline]
     fn mul(self, rhs: Var<'t>) -> Var<'t> {
         rhs.tape.unary(Op::MulConst(self), rhs)
     }
@@ -162,6 +174,7 @@ impl<'t> Mul<Var<'t>> for f64 {
 impl<'t> Div<f64> for Var<'t> {
     type Output = Var<'t>;
 
+    #[inline]
     fn div(self, c: f64) -> Var<'t> {
         self.tape.unary(Op::DivConst(c), self)
     }
@@ -170,6 +183,7 @@ impl<'t> Div<f64> for Var<'t> {
 impl<'t> Div<Var<'t>> for f64 {
     type Output = Var<'t>;
 
+    #[inline]
     fn div(self, rhs: Var<'t>) -> Var<'t> {
         rhs.tape.unary(Op::ConstDiv(self), rhs)
     }
