@@ -74,7 +74,11 @@ impl fmt::Display for GradientCheck {
 /// hᵢ = ∛ε · max(1, |xᵢ|) (ε the machine epsilon), the step that balances
 /// the truncation error of the central difference against rounding. Expect
 /// agreement to about 1e-7 for smooth functions of moderate size; a kink
-/// within hᵢ of the point spoils the estimate, not the tape.
+/// within hᵢ of the point spoils the estimate, not the tape. Known
+/// shortcoming: the step grows with |xᵢ|, so for a function that varies on
+/// a fixed scale far from 0 (sin x at x = 1e6, where hᵢ ≈ 6) the estimate
+/// is meaningless; a step chosen from the function's own curvature
+/// (Richardson extrapolation) would fix that.
 ///
 /// # Examples
 ///
