@@ -169,7 +169,8 @@ fn summary() {
         });
         let ratio = |d: Duration| d.as_secs_f64() / base.as_secs_f64();
         println!(
-            "  {:<9} handwritten {:>9.2?}   tape {:>9.2?} ({:.2}×)   tape-replay {:>9.2?} ({:.2}×)",
+            "  {:<9} handwritten {:>9.2?}   tape {:>9.2?} ({:.2}×)   \
+             tape-replay {:>9.2?} ({:.2}×)",
             case.name,
             base,
             taped,
