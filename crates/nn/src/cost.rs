@@ -26,18 +26,12 @@ const INLINE_IMAGES: usize = 64;
 /// Panics if `class` is not an output unit.
 pub fn record_image_cost<'t>(tape: &'t Tape, outputs: &[Var<'t>], class: usize) -> Var<'t> {
     assert!(class < outputs.len(), "class {class} has no output unit");
-    // The errors a^L_j - t_j, and C_k = ½ Σ_j (a^L_j - t_j)² as half their
-    // dot product with themselves: one node over all outputs, whose partial
-    // towards each error is 2(a_j - t_j), halved by the ½.
-    let errors: SmallVec<[Var<'t>; 16]> = outputs
-        .iter()
-        .enumerate()
-        .map(|(j, &a)| {
-            let t = if j == class { 1.0 } else { 0.0 };
-            a - t
-        })
+    // C_k = ½ Σ_j (a^L_j - t_j)² as one node, whose partial towards each
+    // output is the error a^L_j - t_j.
+    let targets: SmallVec<[f64; 16]> = (0..outputs.len())
+        .map(|j| if j == class { 1.0 } else { 0.0 })
         .collect();
-    0.5 * tape.dot(&errors, &errors)
+    tape.squared_error(outputs, &targets)
 }
 
 /// Records C_T, the total cost over a data set, and returns it.

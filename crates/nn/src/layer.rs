@@ -9,9 +9,9 @@
 //!
 //! The layer owns no numbers: its parameters live in the network's list, in
 //! the order w^l_j1 … w^l_jn, b^l_j for each unit j in turn, so that the
-//! parameters of one unit are contiguous. Writing the bias as the weight of a
-//! constant input 1 then makes z^l_j a single dot product, recorded as one
-//! n-ary node on the tape.
+//! parameters of one unit are contiguous, and the parameters of a layer are
+//! just what [`Tape::affine`] takes: the layer's z^l is recorded as one node
+//! per unit that shares the layer's inputs a^(l-1) with the other units.
 
 use tape::{Tape, Var};
 
@@ -72,46 +72,38 @@ impl Layer {
         })
     }
 
-    /// The parameters of unit j (0-based): its weights, then its bias.
-    fn unit_parameters<'p, 't>(&self, parameters: &'p [Var<'t>], j: usize) -> &'p [Var<'t>] {
-        let start = self.offset + j * (self.inputs + 1);
-        &parameters[start..start + self.inputs + 1]
+    /// The layer's parameters within the network's list.
+    fn parameters<'p, 't>(&self, parameters: &'p [Var<'t>]) -> &'p [Var<'t>] {
+        &parameters[self.offset..self.offset + self.parameter_count()]
     }
 
     /// The activations a^l of this layer when its inputs are given as plain
     /// numbers (the pixels of an image): inputs that are not variables
-    /// become the constant coefficients of one linear node per unit.
-    ///
-    /// `inputs_and_one` holds the inputs followed by a 1 for the bias.
+    /// become constants of the layer's affine nodes.
     pub(crate) fn forward_from_constants<'t>(
         &self,
         tape: &'t Tape,
         parameters: &[Var<'t>],
-        inputs_and_one: &[f64],
+        inputs: &[f64],
         activations: &mut Vars<'t>,
     ) {
-        debug_assert_eq!(inputs_and_one.len(), self.inputs + 1);
+        debug_assert_eq!(inputs.len(), self.inputs);
         activations.clear();
-        for j in 0..self.units {
-            let z = tape.linear(inputs_and_one, self.unit_parameters(parameters, j));
-            activations.push(z.sigmoid());
-        }
+        tape.affine_constant(self.parameters(parameters), inputs, activations);
+        activations.sigmoid_in_place();
     }
 
-    /// The activations a^l of this layer from the activations of layer l - 1,
-    /// followed by a constant 1 for the bias.
+    /// The activations a^l of this layer from the activations of layer l - 1.
     pub(crate) fn forward<'t>(
         &self,
         tape: &'t Tape,
         parameters: &[Var<'t>],
-        inputs_and_one: &[Var<'t>],
+        inputs: &[Var<'t>],
         activations: &mut Vars<'t>,
     ) {
-        debug_assert_eq!(inputs_and_one.len(), self.inputs + 1);
+        debug_assert_eq!(inputs.len(), self.inputs);
         activations.clear();
-        for j in 0..self.units {
-            let z = tape.dot(self.unit_parameters(parameters, j), inputs_and_one);
-            activations.push(z.sigmoid());
-        }
+        tape.affine(self.parameters(parameters), inputs, activations);
+        activations.sigmoid_in_place();
     }
 }

@@ -11,8 +11,8 @@ use tape::{Tape, Var};
 use crate::Layer;
 
 /// How many handles a [`Vars`] holds before it moves them to the heap:
-/// enough for the 12-3-2 network's 47 parameters and for layers of up to 63
-/// units (plus the constant 1 of the biases), so that a training step of
+/// enough for the 12-3-2 network's 47 parameters and for layers of up to 64
+/// units, so that a training step of
 /// such networks allocates nothing.
 const INLINE: usize = 64;
 
@@ -26,26 +26,33 @@ impl<'t> Vars<'t> {
         Vars(SmallVec::new())
     }
 
-    pub(crate) fn push(&mut self, var: Var<'t>) {
-        self.0.push(var);
-    }
-
     pub(crate) fn clear(&mut self) {
         self.0.clear();
     }
+
+    /// Replaces each z by σ(z): a^l from z^l.
+    pub(crate) fn sigmoid_in_place(&mut self) {
+        for var in &mut self.0 {
+            *var = var.sigmoid();
+        }
+    }
 }
 
-/// The buffers of a forward pass: the pixels followed by a 1, and two lists
-/// of activations that take turns as a layer's input and output.
+impl<'t> Extend<Var<'t>> for Vars<'t> {
+    fn extend<I: IntoIterator<Item = Var<'t>>>(&mut self, iter: I) {
+        self.0.extend(iter);
+    }
+}
+
+/// The buffers of a forward pass: two lists of activations that take turns
+/// as a layer's input and output.
 pub(crate) struct Forward<'t> {
-    pixels_and_one: SmallVec<[f64; 2 * INLINE]>,
     activations: [Vars<'t>; 2],
 }
 
 impl<'t> Forward<'t> {
     pub(crate) fn new() -> Forward<'t> {
         Forward {
-            pixels_and_one: SmallVec::new(),
             activations: [Vars::new(), Vars::new()],
         }
     }
@@ -215,30 +222,23 @@ impl Network {
             self.parameters.len(),
             "one variable per parameter"
         );
-        // a^1 = x, followed by the constant 1 that multiplies each bias.
-        scratch.pixels_and_one.clear();
-        scratch.pixels_and_one.extend_from_slice(pixels);
-        scratch.pixels_and_one.push(1.0);
+        // a^2 from the pixels a^1 = x, which are constants of the tape.
         let first = &mut scratch.activations[0];
-        self.layers[0].forward_from_constants(tape, parameters, &scratch.pixels_and_one, first);
+        self.layers[0].forward_from_constants(tape, parameters, pixels, first);
 
         // a^l from a^(l-1) for the layers after the first, the two buffers
         // taking turns as input and output (swapping them would copy their
         // inline storage).
         let mut current = 0;
-        if self.layers.len() > 1 {
-            let one = tape.constant(1.0);
-            for layer in &self.layers[1..] {
-                let [first, second] = &mut scratch.activations;
-                let (input, output) = if current == 0 {
-                    (first, second)
-                } else {
-                    (second, first)
-                };
-                input.push(one);
-                layer.forward(tape, parameters, input, output);
-                current = 1 - current;
-            }
+        for layer in &self.layers[1..] {
+            let [first, second] = &mut scratch.activations;
+            let (input, output) = if current == 0 {
+                (first, second)
+            } else {
+                (second, first)
+            };
+            layer.forward(tape, parameters, input, output);
+            current = 1 - current;
         }
         &scratch.activations[current]
     }

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::ops::Index;
 
-use crate::tape::MANY;
+use crate::tape::{AFFINE, KIND, MANY};
 use crate::{Tape, Var};
 
 /// The derivatives of one output with respect to every node of a tape, as
@@ -154,18 +154,41 @@ impl Tape {
                 continue;
             }
             let node = recorded[index];
-            if node.lhs & MANY == 0 {
-                adjoints[node.lhs as usize] += grad * node.d_lhs;
-                adjoints[node.rhs as usize] += grad * node.d_rhs;
-            } else {
-                let start = (node.lhs & !MANY) as usize;
-                let edges = start..start + node.rhs as usize;
-                let parents = &nodes.parents[edges.clone()];
-                for (&parent, &partial) in parents.iter().zip(&nodes.partials[edges]) {
-                    debug_assert!((parent as usize) < index);
-                    // SAFETY: a parent was recorded before its node, so
-                    // `parent < index < adjoints.len()`.
-                    unsafe { *adjoints.get_unchecked_mut(parent as usize) += grad * partial };
+            match node.lhs & KIND {
+                0 => {
+                    adjoints[node.lhs as usize] += grad * node.d_lhs;
+                    adjoints[node.rhs as usize] += grad * node.d_rhs;
+                }
+                MANY => {
+                    let start = (node.lhs & !KIND) as usize;
+                    let edges = start..start + node.rhs as usize;
+                    let parents = &nodes.parents[edges.clone()];
+                    for (&parent, &partial) in parents.iter().zip(&nodes.partials[edges]) {
+                        debug_assert!((parent as usize) < index);
+                        // SAFETY: a parent was recorded before its node, so
+                        // `parent < index < adjoints.len()`.
+                        unsafe { *adjoints.get_unchecked_mut(parent as usize) += grad * partial };
+                    }
+                }
+                _ => {
+                    debug_assert_eq!(node.lhs & KIND, AFFINE);
+                    let affine = nodes.affine[(node.lhs & !KIND) as usize];
+                    let (first, n) = (affine.weights as usize, affine.count as usize);
+                    let start = affine.inputs as usize;
+                    let inputs = &nodes.partials[start..start + n];
+                    // ∂z_j/∂w_ji = x_i, and ∂z_j/∂b_j = 1.
+                    let weights = &mut adjoints[first..=first + n];
+                    for (adjoint, &x) in weights.iter_mut().zip(inputs) {
+                        *adjoint += grad * x;
+                    }
+                    weights[n] += grad;
+                    // ∂z_j/∂x_i = w_ji, the value of the weight's node.
+                    if affine.variable_inputs {
+                        let parents = &nodes.parents[start..start + n];
+                        for (&parent, w) in parents.iter().zip(&recorded[first..first + n]) {
+                            adjoints[parent as usize] += grad * w.value;
+                        }
+                    }
                 }
             }
         }

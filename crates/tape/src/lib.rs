@@ -46,6 +46,7 @@
 
 mod backward;
 mod check;
+mod fused;
 mod ops;
 mod replay;
 mod rules;

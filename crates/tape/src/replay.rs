@@ -18,8 +18,9 @@
 use std::fmt;
 
 use crate::Tape;
+use crate::fused;
 use crate::rules::Op;
-use crate::tape::{MANY, Nodes};
+use crate::tape::{KIND, Nodes};
 
 /// Why a tape could not be replayed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,6 +94,7 @@ impl Tape {
             nodes,
             parents,
             partials,
+            affine: units,
             ops,
             inputs: input_count,
             first_custom,
@@ -109,6 +111,9 @@ impl Tape {
         }
 
         let mut next_input = inputs.iter();
+        // The shared inputs of the affine layer replayed last: the first
+        // unit of a layer refreshes their values for all of its units.
+        let mut refreshed = None;
         for index in 1..nodes.len() {
             let node = nodes[index];
             match ops[index] {
@@ -119,7 +124,7 @@ impl Tape {
 
                 // Σ cᵢ·xᵢ: the coefficients are constants and stay.
                 Op::Sum | Op::Linear => {
-                    let start = (node.lhs & !MANY) as usize;
+                    let start = (node.lhs & !KIND) as usize;
                     let edges = start..start + node.rhs as usize;
                     let mut value = 0.0;
                     for (&parent, &c) in parents[edges.clone()].iter().zip(&partials[edges]) {
@@ -130,7 +135,7 @@ impl Tape {
 
                 // Σ xᵢ·yᵢ: each pair's partials are each other's values.
                 Op::Dot => {
-                    let start = (node.lhs & !MANY) as usize;
+                    let start = (node.lhs & !KIND) as usize;
                     let mut value = 0.0;
                     for edge in (start..start + node.rhs as usize).step_by(2) {
                         let x = nodes[parents[edge] as usize].value;
@@ -140,6 +145,36 @@ impl Tape {
                         partials[edge + 1] = x;
                     }
                     nodes[index].value = value;
+                }
+
+                // z_j = Σᵢ w_jᵢ·xᵢ + b_j, whose stored input values are the
+                // partials towards the weights.
+                Op::Affine => {
+                    let unit = units[(node.lhs & !KIND) as usize];
+                    if unit.variable_inputs && refreshed != Some(unit.inputs) {
+                        let start = unit.inputs as usize;
+                        let edges = start..start + unit.count as usize;
+                        for (&parent, x) in parents[edges.clone()].iter().zip(&mut partials[edges])
+                        {
+                            *x = nodes[parent as usize].value;
+                        }
+                        refreshed = Some(unit.inputs);
+                    }
+                    nodes[index].value = fused::evaluate(nodes, partials, unit);
+                }
+
+                // ½ Σᵢ (xᵢ - tᵢ)²: the errors are the partials, and the
+                // targets follow them in the shared lists.
+                Op::SquaredError => {
+                    let start = (node.lhs & !KIND) as usize;
+                    let n = node.rhs as usize;
+                    let (errors, targets) = partials[start..start + 2 * n].split_at_mut(n);
+                    for ((e, &t), &parent) in
+                        errors.iter_mut().zip(&*targets).zip(&parents[start..])
+                    {
+                        *e = nodes[parent as usize].value - t;
+                    }
+                    nodes[index].value = fused::half_sum_of_squares(errors);
                 }
 
                 Op::Custom => unreachable!("refused above"),

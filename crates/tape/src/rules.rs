@@ -51,6 +51,10 @@ pub(crate) enum Op {
     Linear,
     /// Σ xᵢ·yᵢ
     Dot,
+    /// z_j = Σᵢ w_jᵢ·xᵢ + b_j, one unit of an affine layer (`fused.rs`)
+    Affine,
+    /// ½ Σᵢ (xᵢ - tᵢ)² with constant tᵢ (`fused.rs`)
+    SquaredError,
     /// A node recorded with caller-given partials, which replay cannot
     /// recompute.
     Custom,
@@ -206,7 +210,14 @@ impl Op {
             Op::Max => pick(x, y, x > y, y > x),
             Op::Min => pick(x, y, x < y, y < x),
 
-            Op::Input | Op::Constant | Op::Sum | Op::Linear | Op::Dot | Op::Custom => {
+            Op::Input
+            | Op::Constant
+            | Op::Sum
+            | Op::Linear
+            | Op::Dot
+            | Op::Affine
+            | Op::SquaredError
+            | Op::Custom => {
                 unreachable!("{self:?} has no two-operand rule")
             }
         }

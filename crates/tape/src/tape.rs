@@ -13,8 +13,13 @@
 //!   so the sweep can treat every node alike.
 //! - An operation over many operands (a sum, a dot product) keeps its edges
 //!   in the separate `parents`/`partials` lists instead; its node is marked
-//!   by the top bit of `lhs`, whose other bits give the first edge, and
-//!   `rhs` gives the number of edges.
+//!   by the top bits of `lhs` as [`MANY`], whose other bits give the first
+//!   edge, and `rhs` gives the number of edges.
+//! - A unit of an affine layer, z_j = Σ_i w_ji·x_i + b_j, is marked as
+//!   [`AFFINE`]; the other bits of `lhs` point into the `affine` list, which
+//!   says where its parameters and inputs are (see `fused.rs`). Its
+//!   parameters are consecutive nodes, so they need no list of their own,
+//!   and the units of one layer share one list of inputs.
 //!
 //! A binary operation thus costs one 32-byte [`Node`], plus 8 bytes of
 //! adjoint during the sweep: 40 bytes. A tape made with
@@ -37,8 +42,18 @@ static NEXT_TAPE_ID: AtomicU64 = AtomicU64::new(1);
 /// their unused edges.
 pub(crate) const SINK: u32 = 0;
 
+/// The top two bits of `Node::lhs`, which say what kind of node it is: 0
+/// for a node with two edges of its own, [`MANY`] or [`AFFINE`].
+pub(crate) const KIND: u32 = 0b11 << 30;
+
 /// Marks, in `Node::lhs`, a node whose edges live in the shared edge lists.
-pub(crate) const MANY: u32 = 1 << 31;
+pub(crate) const MANY: u32 = 0b10 << 30;
+
+/// Marks, in `Node::lhs`, a unit of an affine layer.
+pub(crate) const AFFINE: u32 = 0b11 << 30;
+
+/// How many nodes a tape holds at most: the indices below [`KIND`]'s bits.
+pub(crate) const MAX_NODES: usize = 1 << 30;
 
 /// One recorded operation: its value and its two edges.
 #[derive(Clone, Copy, Debug)]
@@ -64,12 +79,30 @@ impl Node {
     }
 }
 
+/// Where a unit of an affine layer finds its operands.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Affine {
+    /// The node of w_j1; w_j2 … w_jn and then b_j follow it.
+    pub(crate) weights: u32,
+    /// The first of the layer's n inputs in the shared edge lists: their
+    /// values are in `partials` (they are ∂z_j/∂w_ji), and for inputs that
+    /// are variables their nodes are in `parents`.
+    pub(crate) inputs: u32,
+    /// n, the number of inputs.
+    pub(crate) count: u32,
+    /// Whether the inputs are variables (with edges of their own) rather
+    /// than constants.
+    pub(crate) variable_inputs: bool,
+}
+
 /// The storage behind a [`Tape`]; see the module docs for its layout.
 pub(crate) struct Nodes {
     pub(crate) nodes: Vec<Node>,
     /// The edges of nodes over many operands: parents and partials.
     pub(crate) parents: Vec<u32>,
     pub(crate) partials: Vec<f64>,
+    /// Where each unit of an affine layer finds its operands.
+    pub(crate) affine: Vec<Affine>,
     /// Each node's operation, kept only by a tape made for replay.
     pub(crate) ops: Option<Vec<Op>>,
     /// How many inputs have been recorded, for replay.
@@ -83,6 +116,7 @@ impl Nodes {
         self.nodes.truncate(1);
         self.parents.clear();
         self.partials.clear();
+        self.affine.clear();
         if let Some(ops) = &mut self.ops {
             ops.truncate(1);
         }
@@ -92,9 +126,9 @@ impl Nodes {
 
     /// Appends a node and returns its index.
     #[inline(always)]
-    fn push(&mut self, op: Op, node: Node) -> u32 {
+    pub(crate) fn push(&mut self, op: Op, node: Node) -> u32 {
         let index = self.nodes.len();
-        assert!(index < MANY as usize, "a tape holds at most 2^31 nodes");
+        assert!(index < MAX_NODES, "a tape holds at most 2^30 nodes");
         self.nodes.push(node);
         if let Some(ops) = &mut self.ops {
             ops.push(op);
@@ -104,11 +138,8 @@ impl Nodes {
 
     /// Closes an operation over many operands whose edges, from `start`
     /// on, have just been pushed onto the shared lists.
-    fn push_many(&mut self, op: Op, start: usize, value: f64) -> u32 {
-        assert!(
-            start < MANY as usize,
-            "a tape holds at most 2^31 shared edges"
-        );
+    pub(crate) fn push_many(&mut self, op: Op, start: usize, value: f64) -> u32 {
+        assert!(start < MAX_NODES, "a tape holds at most 2^30 shared edges");
         let count = u32::try_from(self.parents.len() - start).expect("fewer than 2^32 operands");
         let node = Node {
             value,
@@ -183,6 +214,7 @@ impl Tape {
                 nodes: vec![Node::SINK],
                 parents: Vec::new(),
                 partials: Vec::new(),
+                affine: Vec::new(),
                 ops,
                 inputs: 0,
                 first_custom: None,
@@ -199,7 +231,7 @@ impl Tape {
     ///
     /// # Panics
     ///
-    /// Panics if the tape already holds 2^31 nodes.
+    /// Panics if the tape already holds 2^30 nodes.
     pub fn var(&self, value: f64) -> Var<'_> {
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
@@ -213,7 +245,7 @@ impl Tape {
     ///
     /// # Panics
     ///
-    /// Panics if the tape already holds 2^31 nodes.
+    /// Panics if the tape already holds 2^30 nodes.
     pub fn constant(&self, value: f64) -> Var<'_> {
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let index = unsafe { self.nodes_mut() }.push(Op::Constant, Node::leaf(value));
@@ -242,7 +274,7 @@ impl Tape {
     /// # Panics
     ///
     /// Panics if an operand belongs to another tape, or if the tape already
-    /// holds 2^31 nodes.
+    /// holds 2^30 nodes.
     pub fn custom<'t>(&'t self, value: f64, operands: &[(Var<'t>, f64)]) -> Var<'t> {
         // Check every operand before recording any edge, so that a caught
         // panic leaves no half-recorded node behind.
@@ -385,6 +417,7 @@ impl Tape {
         nodes.nodes.len() * size_of::<Node>()
             + nodes.parents.len() * size_of::<u32>()
             + nodes.partials.len() * size_of::<f64>()
+            + nodes.affine.len() * size_of::<Affine>()
             + nodes
                 .ops
                 .as_ref()
