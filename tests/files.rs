@@ -1,8 +1,21 @@
 //! The two file formats: parameter files round-trip bit for bit and bad
 //! ones are refused with the line and the parameter; data files are refused
-//! with the line and the problem, and harmless variations are accepted.
+//! with the line and the problem, and harmless variations are accepted;
+//! lines past the cap, readers that fail and images past the cap are
+//! refused with the line. Files of 10^6 lines, and the memory they take,
+//! are in `huge_files.rs`.
 
-use nn::{DataErrorKind, Dataset, Network, PIXELS, ParameterError, ParameterErrorKind};
+mod common;
+
+use std::fs::File;
+use std::io::{self, BufReader, Read};
+
+use approx::assert_relative_eq;
+use common::TempDir;
+use nn::{
+    DataErrorKind, Dataset, MAX_IMAGES, MAX_LINE_BYTES, Network, PIXELS, ParameterError,
+    ParameterErrorKind,
+};
 use proptest::prelude::*;
 
 /// The layer sizes of the network under test.
@@ -353,11 +366,32 @@ fn a_wrong_pixel_count_is_refused() {
 }
 
 #[test]
-fn a_huge_line_reports_its_pixel_count() {
-    let text = format!("{PLAIN}0 {}\n", "1".repeat(100_000));
+fn a_long_line_within_the_cap_reports_its_pixel_count() {
+    // "0 " and then pixels up to the cap exactly: read whole, so the count
+    // is the true one.
+    let pixels = MAX_LINE_BYTES - 2;
+    let text = format!("{PLAIN}0 {}\n", "1".repeat(pixels));
     assert_eq!(
         data_error(&text),
-        (Some(3), DataErrorKind::PixelCount(100_000))
+        (Some(3), DataErrorKind::PixelCount(pixels))
+    );
+}
+
+#[test]
+fn a_line_past_the_cap_is_refused_with_its_number() {
+    // One byte over the cap, and far over it.
+    for pixels in [MAX_LINE_BYTES - 1, 100_000] {
+        let text = format!("{PLAIN}0 {}\n", "1".repeat(pixels));
+        assert_eq!(
+            data_error(&text),
+            (Some(3), DataErrorKind::LineTooLong),
+            "{pixels} pixels"
+        );
+    }
+    let text = format!("{PLAIN}0 {}\n", "1".repeat(100_000));
+    assert_eq!(
+        Dataset::parse(&text).unwrap_err().to_string(),
+        format!("line 3: longer than {MAX_LINE_BYTES} bytes before any comment")
     );
 }
 
@@ -468,15 +502,285 @@ fn the_builtin_set_has_32_images_of_each_label_and_no_duplicates() {
 }
 
 #[test]
-fn a_bad_character_far_into_an_over_long_line_is_named() {
-    // 10^6 pixels and then an 'x': the 'x' is the problem to report, not
-    // the count.
-    let line = format!("0 {}x\n", "1".repeat(1_000_000));
-    let error = nn::Dataset::parse(&line).unwrap_err();
+fn a_bad_character_far_into_a_long_line_is_named() {
+    // 4000 pixels and then an 'x', within the cap: the 'x' is the problem
+    // to report, not the count.
+    let line = format!("0 {}x\n", "1".repeat(4000));
+    let error = Dataset::parse(&line).unwrap_err();
     assert_eq!(error.line(), Some(1));
-    assert_eq!(error.kind(), &nn::DataErrorKind::BadCharacter('x'));
+    assert_eq!(error.kind(), &DataErrorKind::BadCharacter('x'));
+}
 
-    let line = format!("0 {}\n", "1".repeat(1_000_000));
-    let error = nn::Dataset::parse(&line).unwrap_err();
-    assert_eq!(error.kind(), &nn::DataErrorKind::PixelCount(1_000_000));
+// ---------------------------------------------------------------------------
+// Lines of a million characters, readers that fail, the image cap
+// ---------------------------------------------------------------------------
+
+/// The length of the long lines below, the 10^6 characters.
+const LONG: usize = 1_000_000;
+
+/// Writes `contents` to a file in `dir` and reads it as a data file, as the
+/// `train` command does: opened, in a `BufReader`, streamed.
+fn read_data_file(dir: &TempDir, contents: &str) -> Result<Dataset, nn::DataError> {
+    let path = dir.join("data.txt");
+    std::fs::write(&path, contents).unwrap();
+    Dataset::read(BufReader::new(File::open(&path).unwrap()))
+}
+
+#[test]
+fn a_million_character_comment_in_a_data_file_is_accepted() {
+    let dir = TempDir::new("long-comment");
+    let comment = "#".repeat(LONG);
+    let cases = [
+        ("a comment line", format!("{comment}\n{PLAIN}")),
+        (
+            "a comment after an image",
+            format!("0 111 101 101 111 {comment}\n1 010 010 010 010"),
+        ),
+        (
+            "a comment of other characters",
+            format!("{PLAIN}# {}", "é".repeat(LONG / 2)),
+        ),
+        (
+            "trailing blanks",
+            format!(
+                "0 111 101 101 111{}\n1 010010010010\n",
+                " \t".repeat(LONG / 2)
+            ),
+        ),
+    ];
+    for (what, text) in cases {
+        assert!(text.len() >= LONG, "{what}");
+        let data = read_data_file(&dir, &text).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(contents(&data), plain_contents(), "{what}");
+    }
+}
+
+#[test]
+fn a_million_character_data_line_is_refused_with_its_number() {
+    let dir = TempDir::new("long-line");
+    let cases = [
+        ("pixels", format!("{PLAIN}0 {}\n", "1".repeat(LONG))),
+        (
+            "pixels and a bad character",
+            format!("{PLAIN}# c\n0 {}x\n", "1".repeat(LONG)),
+        ),
+        (
+            "a label",
+            format!("{PLAIN}\n{} 111 101 101 111\n", "0".repeat(LONG)),
+        ),
+        (
+            "pixels, no final newline",
+            format!("{PLAIN}1 {}", "0".repeat(LONG)),
+        ),
+    ];
+    for (what, text) in cases {
+        // The long line is the last of the file.
+        let line = text.trim_end().lines().count();
+        let error = read_data_file(&dir, &text).unwrap_err();
+        assert_eq!(
+            (error.line(), error.kind()),
+            (Some(line), &DataErrorKind::LineTooLong),
+            "{what}"
+        );
+        assert!(error.to_string().len() < 100, "{what}: {error}");
+    }
+}
+
+#[test]
+fn a_million_character_parameter_line_is_refused_or_skipped() {
+    let lines = parameter_lines();
+    let comment = format!("# {}", "-".repeat(LONG));
+
+    // A comment of any length is read past, on a line of its own or after
+    // a value.
+    let mut commented = lines.clone();
+    commented.insert(5, comment.clone());
+    commented[10] = format!("{} {comment}", commented[10]);
+    let text = commented.join("\n");
+    let network = Network::from_parameter_text(&SIZES, &text).unwrap();
+    for (k, (name, &value)) in network.parameters().iter().enumerate() {
+        assert_eq!(value, k as f64 / 100.0, "{name}");
+    }
+
+    // Content past the cap is refused on its line, however it starts.
+    for (what, line) in [
+        ("a long name", format!("{} 1", "w".repeat(LONG))),
+        ("a long value", format!("b2[1] 0.{}", "5".repeat(LONG))),
+        ("a long gap", format!("b2[1]{}0.5", " ".repeat(LONG))),
+    ] {
+        let mut long = lines.clone();
+        long[7] = line; // line 8
+        let error = parameter_error(&long);
+        assert_eq!(
+            (error.line(), error.kind()),
+            (Some(8), &ParameterErrorKind::LineTooLong),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn the_longest_exact_decimal_of_a_value_fits_within_the_cap() {
+    // The smallest subnormal, 2^-1074, written out in full: 1074 digits
+    // after the point, 751 of them significant; its exact value, so it
+    // must load to exactly that f64.
+    let digits = exact_decimal_of_smallest_subnormal();
+    assert_eq!(digits.len(), 2 + 1074);
+    assert!(digits.len() < MAX_LINE_BYTES);
+
+    let mut lines = parameter_lines();
+    lines[47] = format!("b3[2] {digits}");
+    let network = Network::from_parameter_text(&SIZES, &lines.join("\n")).unwrap();
+    assert_eq!(network.parameters()["b3[2]"].to_bits(), 1);
+}
+
+/// "0.000…4940656458412465441765687928682213723651" = 2^-1074 exactly, from
+/// 5^1074 / 10^1074: long multiplication of decimal digits, independent of
+/// any float formatting.
+fn exact_decimal_of_smallest_subnormal() -> String {
+    // Digits of 5^1074, least significant first.
+    let mut power = vec![1u32];
+    for _ in 0..1074 {
+        let mut carry = 0;
+        for digit in &mut power {
+            let product = *digit * 5 + carry;
+            *digit = product % 10;
+            carry = product / 10;
+        }
+        if carry > 0 {
+            power.push(carry);
+        }
+    }
+    let significant: String = power
+        .iter()
+        .rev()
+        .map(|d| char::from(b'0' + *d as u8))
+        .collect();
+    format!("0.{}{significant}", "0".repeat(1074 - significant.len()))
+}
+
+#[test]
+fn a_hand_rounded_parameter_file_loads_close_to_its_values() {
+    // Six significant digits, as a person might copy them: each value read
+    // back is within half a unit of the sixth digit of the original.
+    const ROUNDING: f64 = 0.5e-5;
+    let network = Network::new(&SIZES, 12);
+    let mut text = String::from("# rounded by hand\r\n");
+    for (name, value) in network.parameters() {
+        text.push_str(&format!("\t{name}\t{value:.5e}   # was {value}\r\n"));
+    }
+    let dir = TempDir::new("rounded");
+    let path = dir.join("rounded.txt");
+    std::fs::write(&path, &text).unwrap();
+    let file = BufReader::new(File::open(&path).unwrap());
+    let loaded = Network::from_parameter_reader(&SIZES, file).unwrap();
+    for ((name, &original), &read) in network
+        .parameters()
+        .iter()
+        .zip(loaded.parameters().values())
+    {
+        assert_relative_eq!(read, original, max_relative = ROUNDING);
+        assert_ne!(read, 0.0, "{name}");
+    }
+}
+
+/// A reader that gives `good` and then fails, as a disk or a network file
+/// system can halfway through.
+struct FailingAfter {
+    good: Vec<u8>,
+    at: usize,
+    /// An interruption (to be retried) comes first, before any byte.
+    interrupted_once: bool,
+}
+
+impl FailingAfter {
+    fn new(good: &str) -> FailingAfter {
+        FailingAfter {
+            good: good.as_bytes().to_vec(),
+            at: 0,
+            interrupted_once: false,
+        }
+    }
+}
+
+impl Read for FailingAfter {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if !self.interrupted_once {
+            self.interrupted_once = true;
+            return Err(io::Error::from(io::ErrorKind::Interrupted));
+        }
+        if self.at == self.good.len() {
+            return Err(io::Error::other("the disk went away"));
+        }
+        // A few bytes at a time, so that the failure comes mid-line.
+        let n = buf.len().min(5).min(self.good.len() - self.at);
+        buf[..n].copy_from_slice(&self.good[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_reader_that_fails_is_reported_with_the_line() {
+    // Two images and half of a third: the failure is on line 3. The
+    // interruption before the first byte is retried, not reported.
+    let reader =
+        BufReader::with_capacity(4, FailingAfter::new("0 111101101111\n1 010010010010\n0 11"));
+    let error = Dataset::read(reader).unwrap_err();
+    assert_eq!(error.line(), Some(3));
+    assert_eq!(
+        error.kind(),
+        &DataErrorKind::Io {
+            kind: io::ErrorKind::Other,
+            message: "the disk went away".into()
+        }
+    );
+    assert_eq!(error.to_string(), "line 3: cannot read: the disk went away");
+
+    let text = parameter_lines()[..5].join("\n") + "\n";
+    let reader = BufReader::with_capacity(4, FailingAfter::new(&text));
+    let error = Network::from_parameter_reader(&SIZES, reader).unwrap_err();
+    // Five lines read whole; the failure comes reading the sixth.
+    assert_eq!(error.line(), Some(6));
+    assert!(matches!(
+        error.kind(),
+        ParameterErrorKind::Io {
+            kind: io::ErrorKind::Other,
+            ..
+        }
+    ));
+}
+
+/// A data file of `count` copies of one image, 15 bytes a line.
+fn images(count: usize) -> String {
+    "0 111101101111\n".repeat(count)
+}
+
+#[test]
+fn a_data_file_may_hold_up_to_the_image_cap() {
+    let data = Dataset::parse(&images(MAX_IMAGES)).unwrap();
+    assert_eq!(data.images().len(), MAX_IMAGES);
+    assert_eq!(data.images()[MAX_IMAGES - 1].line(), MAX_IMAGES);
+
+    // One more is refused on its line.
+    let text = format!("# header\n{}", images(MAX_IMAGES + 1));
+    let error = Dataset::parse(&text).unwrap_err();
+    assert_eq!(
+        (error.line(), error.kind()),
+        (Some(MAX_IMAGES + 2), &DataErrorKind::TooManyImages)
+    );
+    assert_eq!(
+        error.to_string(),
+        format!(
+            "line {}: more than {MAX_IMAGES} images, the most a data file may hold",
+            MAX_IMAGES + 2
+        )
+    );
+
+    // A malformed line past the cap reports what is wrong with it.
+    let text = format!("{}0 111\n", images(MAX_IMAGES));
+    assert_eq!(
+        data_error(&text),
+        (Some(MAX_IMAGES + 1), DataErrorKind::PixelCount(3))
+    );
 }

@@ -10,11 +10,17 @@
 //! 0        111    101    101    111
 //! 1        010    010    010    010
 //! ```
+//!
+//! [`Dataset::read`] takes the file line by line from any [`BufRead`], so
+//! memory holds the images and one line, never the file: a line may hold
+//! at most [`MAX_LINE_BYTES`] before its comment, and a file at most
+//! [`MAX_IMAGES`] images.
 
 use std::fmt;
+use std::io::BufRead;
 
 use crate::Network;
-use crate::text::{content_lines, decode, excerpt};
+use crate::text::{LineError, LineProblem, MAX_LINE_BYTES, excerpt, for_each_content_line};
 
 /// Rows of an image in the data-file format.
 pub const HEIGHT: usize = 4;
@@ -25,6 +31,19 @@ pub const WIDTH: usize = 3;
 /// Pixels of an image in the data-file format, read row by row into the
 /// inputs x_1 … x_12.
 pub const PIXELS: usize = WIDTH * HEIGHT;
+
+/// The most images a data file may hold.
+///
+/// Training is full batch: every step records every image on the tape, at
+/// about 1 KB an image for the 12-3-2 network, besides the 150 or so bytes
+/// the image takes in the [`Dataset`]. At 10^5 images that is some 100 MB
+/// a step, what a small command may take without asking; 10^6 would be a
+/// gigabyte. And a 4×3 image of black and white pixels can be drawn only
+/// 2^12 = 4096 ways, 8192 with the two labels, so a set this large already
+/// repeats every possible image a dozen times over. A file with more images
+/// is refused at the first image past the limit
+/// ([`DataErrorKind::TooManyImages`]), before it can fill memory.
+pub const MAX_IMAGES: usize = 100_000;
 
 /// One labelled image: its pixels as network inputs (1 = black, 0 = white)
 /// and the class it shows.
@@ -94,7 +113,8 @@ impl Dataset {
     /// # Errors
     ///
     /// Returns a [`DataError`] naming the line and the problem if a line is
-    /// malformed, and [`DataErrorKind::NoImages`] if the file holds no image.
+    /// malformed or too long, or holds an image past [`MAX_IMAGES`], and
+    /// [`DataErrorKind::NoImages`] if the file holds no image.
     ///
     /// # Examples
     ///
@@ -110,21 +130,7 @@ impl Dataset {
     /// # Ok::<(), nn::DataError>(())
     /// ```
     pub fn parse(text: &str) -> Result<Dataset, DataError> {
-        let mut images = Vec::new();
-        for (line, content) in content_lines(text) {
-            let image = parse_image(content).map_err(|kind| DataError {
-                line: Some(line),
-                kind,
-            })?;
-            images.push(Image { line, ..image });
-        }
-        if images.is_empty() {
-            return Err(DataError {
-                line: None,
-                kind: DataErrorKind::NoImages,
-            });
-        }
-        Ok(Dataset { images })
+        Dataset::read(text.as_bytes())
     }
 
     /// Reads a data set from the bytes of a data file, which must be UTF-8.
@@ -134,11 +140,62 @@ impl Dataset {
     /// As [`Dataset::parse`], and [`DataErrorKind::NotUtf8`] with the line of
     /// the first invalid byte.
     pub fn parse_bytes(bytes: &[u8]) -> Result<Dataset, DataError> {
-        let text = decode(bytes).map_err(|line| DataError {
-            line: Some(line),
-            kind: DataErrorKind::NotUtf8,
+        Dataset::read(bytes)
+    }
+
+    /// Reads a data set from a data file, line by line.
+    ///
+    /// Only the images and the line being read are held, not the file, so
+    /// memory stays within what [`MAX_IMAGES`] images take whatever the
+    /// reader delivers; a line is buffered up to [`MAX_LINE_BYTES`] only,
+    /// and its comment not at all. The first problem stops the reading.
+    ///
+    /// # Errors
+    ///
+    /// As [`Dataset::parse_bytes`], and [`DataErrorKind::Io`] with the line
+    /// being read if the reader fails.
+    ///
+    /// # Examples
+    ///
+    /// A file is opened and handed over in a [`std::io::BufReader`]; any
+    /// other [`BufRead`] will do, a byte slice here:
+    ///
+    /// ```
+    /// use nn::{DataErrorKind, Dataset, MAX_LINE_BYTES};
+    ///
+    /// let file = b"# zeros\n0 111 101 101 111\n0 111 101 101 111 # again\n";
+    /// let data = Dataset::read(&file[..])?;
+    /// assert_eq!(data.images().len(), 2);
+    ///
+    /// // A comment of any length is fine; content past the cap is not.
+    /// let long_comment = format!("1 010 010 010 010 #{}\n", "-".repeat(1_000_000));
+    /// assert_eq!(Dataset::read(long_comment.as_bytes())?.images().len(), 1);
+    /// let long_line = format!("0 111 101 101 111\n1 {}\n", "0".repeat(MAX_LINE_BYTES));
+    /// let error = Dataset::read(long_line.as_bytes()).unwrap_err();
+    /// assert_eq!((error.line(), error.kind()), (Some(2), &DataErrorKind::LineTooLong));
+    /// # Ok::<(), nn::DataError>(())
+    /// ```
+    pub fn read(reader: impl BufRead) -> Result<Dataset, DataError> {
+        let mut images = Vec::new();
+        for_each_content_line::<DataError>(reader, |line, content| {
+            let fail = |kind| DataError {
+                line: Some(line),
+                kind,
+            };
+            let image = parse_image(content).map_err(fail)?;
+            if images.len() == MAX_IMAGES {
+                return Err(fail(DataErrorKind::TooManyImages));
+            }
+            images.push(Image { line, ..image });
+            Ok(())
         })?;
-        Dataset::parse(text)
+        if images.is_empty() {
+            return Err(DataError {
+                line: None,
+                kind: DataErrorKind::NoImages,
+            });
+        }
+        Ok(Dataset { images })
     }
 
     /// The images, in file order.
@@ -157,9 +214,8 @@ fn parse_image(content: &str) -> Result<Image, DataErrorKind> {
         None => unreachable!("content lines are never empty"),
     };
 
-    // Every character is checked, but only the first PIXELS are kept: a
-    // huge line costs time, not memory, and its message still gives the
-    // true count.
+    // Every character is checked, but only the first PIXELS are kept, so
+    // that the message can give the true count of a long line.
     let mut pixels = Vec::with_capacity(PIXELS);
     let mut count = 0;
     for c in groups.flat_map(str::chars) {
@@ -197,6 +253,17 @@ pub enum DataErrorKind {
     PixelCount(usize),
     /// The file is not valid UTF-8 text.
     NotUtf8,
+    /// The line holds more than [`MAX_LINE_BYTES`] before its comment.
+    LineTooLong,
+    /// The line holds an image past the first [`MAX_IMAGES`].
+    TooManyImages,
+    /// The reader failed while this line was being read.
+    Io {
+        /// The kind of the failure.
+        kind: std::io::ErrorKind,
+        /// The failure's message.
+        message: String,
+    },
     /// The file holds no image, only blank lines and comments.
     NoImages,
 }
@@ -227,12 +294,39 @@ impl fmt::Display for DataError {
             }
             DataErrorKind::PixelCount(n) => write!(f, "expected {PIXELS} pixels, found {n}"),
             DataErrorKind::NotUtf8 => write!(f, "not UTF-8 text"),
+            DataErrorKind::LineTooLong => {
+                write!(f, "longer than {MAX_LINE_BYTES} bytes before any comment")
+            }
+            DataErrorKind::TooManyImages => {
+                write!(
+                    f,
+                    "more than {MAX_IMAGES} images, the most a data file may hold"
+                )
+            }
+            DataErrorKind::Io { message, .. } => write!(f, "cannot read: {message}"),
             DataErrorKind::NoImages => write!(f, "no images in the file"),
         }
     }
 }
 
 impl std::error::Error for DataError {}
+
+impl From<LineError> for DataError {
+    fn from(error: LineError) -> DataError {
+        let kind = match error.problem {
+            LineProblem::NotUtf8 => DataErrorKind::NotUtf8,
+            LineProblem::TooLong => DataErrorKind::LineTooLong,
+            LineProblem::Io(io) => DataErrorKind::Io {
+                kind: io.kind(),
+                message: io.to_string(),
+            },
+        };
+        DataError {
+            line: Some(error.line),
+            kind,
+        }
+    }
+}
 
 impl Network {
     /// The fraction of images in `data` whose predicted class is their

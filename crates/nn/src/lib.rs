@@ -46,10 +46,11 @@ mod text;
 mod train;
 
 pub use cost::{CostGradient, CostTape, record_image_cost, record_total_cost};
-pub use data::{DataError, DataErrorKind, Dataset, HEIGHT, Image, PIXELS, WIDTH};
+pub use data::{DataError, DataErrorKind, Dataset, HEIGHT, Image, MAX_IMAGES, PIXELS, WIDTH};
 pub use layer::Layer;
 pub use network::{Network, Vars};
 pub use params::{ParameterError, ParameterErrorKind};
+pub use text::MAX_LINE_BYTES;
 pub use train::{Recording, TrainError, Trainer};
 
 /// The README's example, compiled and run as a doctest.
