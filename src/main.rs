@@ -6,11 +6,11 @@
 //! Every failure (a bad option, a bad file, a cost that is no longer finite)
 //! is one line on standard error and a non-zero exit.
 
+use std::fs::File;
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
-
-use std::io::Write;
 
 use clap::Parser;
 use nn::{Dataset, HEIGHT, Network, Recording, Trainer, WIDTH};
@@ -288,16 +288,23 @@ fn report(out: &mut Output, what: &str, network: &Network, data: &Dataset, wrong
     }
 }
 
-fn read_file(path: &Path) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+/// Opens a file to be read line by line: the parsers stream it, so a file
+/// of any size costs memory only for what it holds (see `nn::MAX_IMAGES`
+/// and `nn::MAX_LINE_BYTES`).
+fn open(path: &Path) -> Result<BufReader<File>, String> {
+    let file = File::open(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(BufReader::new(file))
 }
 
+/// Reads a data file; a failure, a read failing halfway included, names
+/// the path and the line.
 fn read_data(path: &Path) -> Result<Dataset, String> {
-    Dataset::parse_bytes(&read_file(path)?).map_err(|e| format!("{}: {e}", path.display()))
+    Dataset::read(open(path)?).map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// Reads a parameter file; a failure names the path and the line.
 fn read_parameters(path: &Path) -> Result<Network, String> {
-    Network::from_parameter_bytes(&SIZES, &read_file(path)?)
+    Network::from_parameter_reader(&SIZES, open(path)?)
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 

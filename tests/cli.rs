@@ -308,3 +308,63 @@ fn a_closed_standard_output_still_saves_and_fails_with_one_line() {
     assert!(!err.contains("panicked"), "{err}");
     assert!(std::fs::read_to_string(&saved).unwrap().contains("b3[2] "));
 }
+
+#[test]
+fn a_file_that_cannot_be_read_fails_with_its_path() {
+    // A directory opens on Unix, and fails at the first read: an I/O
+    // error halfway, as a failing disk would give.
+    let dir = TempDir::new("read-fails");
+    let folder = dir.path().to_str().unwrap();
+    for option in ["--data", "--test", "--init"] {
+        let err = assert_fails_with_one_line(&[option, folder]);
+        assert!(
+            err.starts_with(&format!("train: {folder}: line 1: cannot read: ")),
+            "{option}: {err}"
+        );
+    }
+}
+
+#[test]
+fn an_over_long_line_fails_with_its_path_and_number() {
+    let dir = TempDir::new("long-line");
+    let long = format!("0 111 101 101 111\n1 {}\n", "0".repeat(1_000_000));
+    let data = dir.file("long.txt", long.as_bytes());
+    let data = data.to_str().unwrap();
+    let err = assert_fails_with_one_line(&["--data", data]);
+    assert_eq!(
+        err,
+        format!(
+            "train: {data}: line 2: longer than {} bytes before any comment\n",
+            nn::MAX_LINE_BYTES
+        )
+    );
+
+    // A comment as long is read past.
+    let commented = format!(
+        "0 111 101 101 111\n1 010 010 010 010 # {}\n",
+        "-".repeat(1_000_000)
+    );
+    let data = dir.file("commented.txt", commented.as_bytes());
+    let output = train(&["--data", data.to_str().unwrap(), "--epochs", "1"]);
+    assert!(output.status.success(), "stderr: {}", stderr(&output));
+    assert!(stdout(&output).contains("on 2 images"));
+}
+
+#[test]
+fn a_data_file_past_the_image_cap_fails_before_training() {
+    let dir = TempDir::new("image-cap");
+    let images = "1 010 010 010 010\n".repeat(nn::MAX_IMAGES + 1);
+    let data = dir.file("many.txt", images.as_bytes());
+    let data = data.to_str().unwrap();
+    let output = train(&["--data", data]);
+    assert!(!output.status.success());
+    assert_eq!(
+        stderr(&output),
+        format!(
+            "train: {data}: line {}: more than {} images, the most a data file may hold\n",
+            nn::MAX_IMAGES + 1,
+            nn::MAX_IMAGES
+        )
+    );
+    assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+}
