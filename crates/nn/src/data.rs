@@ -35,14 +35,15 @@ pub const PIXELS: usize = WIDTH * HEIGHT;
 /// The most images a data file may hold.
 ///
 /// Training is full batch: every step records every image on the tape, at
-/// about 1 KB an image for the 12-3-2 network, besides the 150 or so bytes
-/// the image takes in the [`Dataset`]. At 10^5 images that is some 100 MB
-/// a step, what a small command may take without asking; 10^6 would be a
-/// gigabyte. And a 4×3 image of black and white pixels can be drawn only
-/// 2^12 = 4096 ways, 8192 with the two labels, so a set this large already
-/// repeats every possible image a dozen times over. A file with more images
-/// is refused at the first image past the limit
-/// ([`DataErrorKind::TooManyImages`]), before it can fill memory.
+/// under 1 KB an image for the 12-3-2 network (about 700 bytes of tape and
+/// 100 of adjoints), besides the 150 or so bytes the image takes in the
+/// [`Dataset`]. At 10^5 images that is under 100 MB a step, what a small
+/// command may take without asking; 10^6 would approach a gigabyte. And a
+/// 4×3 image of black and white pixels can be drawn only 2^12 = 4096 ways,
+/// 8192 with the two labels, so a set this large already repeats every
+/// possible image a dozen times over. A file with more images is refused at
+/// the first image past the limit ([`DataErrorKind::TooManyImages`]),
+/// before it can fill memory.
 pub const MAX_IMAGES: usize = 100_000;
 
 /// One labelled image: its pixels as network inputs (1 = black, 0 = white)
