@@ -28,9 +28,8 @@ pub fn record_image_cost<'t>(tape: &'t Tape, outputs: &[Var<'t>], class: usize) 
     assert!(class < outputs.len(), "class {class} has no output unit");
     // C_k = ½ Σ_j (a^L_j - t_j)² as one node, whose partial towards each
     // output is the error a^L_j - t_j.
-    let targets: SmallVec<[f64; 16]> = (0..outputs.len())
-        .map(|j| if j == class { 1.0 } else { 0.0 })
-        .collect();
+    let mut targets: SmallVec<[f64; 16]> = SmallVec::from_elem(0.0, outputs.len());
+    targets[class] = 1.0;
     tape.squared_error(outputs, &targets)
 }
 

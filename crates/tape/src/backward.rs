@@ -156,8 +156,14 @@ impl Tape {
             let node = recorded[index];
             match node.lhs & KIND {
                 0 => {
-                    adjoints[node.lhs as usize] += grad * node.d_lhs;
-                    adjoints[node.rhs as usize] += grad * node.d_rhs;
+                    let (lhs, rhs) = (node.lhs as usize, node.rhs as usize);
+                    debug_assert!(lhs < index && rhs < index);
+                    // SAFETY: parents are recorded before their node (the
+                    // sink, 0, included), so `lhs, rhs < index < adjoints.len()`.
+                    unsafe {
+                        *adjoints.get_unchecked_mut(lhs) += grad * node.d_lhs;
+                        *adjoints.get_unchecked_mut(rhs) += grad * node.d_rhs;
+                    }
                 }
                 MANY => {
                     let start = (node.lhs & !KIND) as usize;

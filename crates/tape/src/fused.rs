@@ -168,19 +168,25 @@ impl Tape {
         let Some(first) = parameters.first() else {
             return true;
         };
-        // One pass that checks both, without an early exit, which costs less
-        // than two passes for the short layers of a network.
-        let mut owned = true;
-        let mut consecutive = true;
+        // One pass that checks both, without an early exit: the bits of
+        // `mismatch` stay 0 while each handle names this tape and the node
+        // after the one before.
+        let me = std::ptr::from_ref(self) as usize;
+        let mut mismatch = 0;
         for (parameter, index) in parameters.iter().zip(first.index..) {
-            owned &= std::ptr::eq(self, parameter.tape());
-            consecutive &= parameter.index == index;
+            mismatch |= (std::ptr::from_ref(parameter.tape()) as usize ^ me)
+                | (parameter.index ^ index) as usize;
         }
-        if !owned {
-            for &parameter in parameters {
-                self.check_owns(parameter);
-            }
+        if mismatch == 0 {
+            return true;
         }
+        for &parameter in parameters {
+            self.check_owns(parameter);
+        }
+        let consecutive = parameters
+            .iter()
+            .zip(first.index..)
+            .all(|(parameter, index)| parameter.index == index);
         consecutive
     }
 
