@@ -183,11 +183,10 @@ impl Tape {
         for &parameter in parameters {
             self.check_owns(parameter);
         }
-        let consecutive = parameters
+        parameters
             .iter()
             .zip(first.index..)
-            .all(|(parameter, index)| parameter.index == index);
-        consecutive
+            .all(|(parameter, index)| parameter.index == index)
     }
 
     /// Records ½ Σᵢ (xᵢ - tᵢ)², the squared error of `outputs` against
