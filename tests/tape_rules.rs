@@ -351,6 +351,20 @@ fn sigmoid() {
 }
 
 #[test]
+fn softplus() {
+    check_unary(
+        |x| x.softplus(),
+        &[
+            (0.0, 0.5),              // softplus' = σ, and σ(0) = ½
+            (3.0_f64.ln(), 0.75),    // σ(ln 3) = 1/(1 + ⅓) = ¾
+            (-(3.0_f64.ln()), 0.25), // σ(-ln 3) = 1/(1 + 3) = ¼
+            (2.0 * LN_2, 0.8),       // σ(ln 4) = 1/(1 + ¼) = ⅘
+            (-(2.0 * LN_2), 0.2),    // σ(-ln 4) = 1/(1 + 4) = ⅕
+        ],
+    );
+}
+
+#[test]
 fn relu() {
     check_unary(
         |x| x.relu(),

@@ -6,6 +6,21 @@
 //! one-operand operation ignores `y` and returns 0 as its partial. The
 //! operations over many operands (sums, dot products) are evaluated where
 //! their operand lists are stored, in `tape.rs`.
+//!
+//! Values are those of the `f64` functions (IEEE arithmetic), signed zeros
+//! included. Where the maths leaves a choice for a partial (a kink, a tie,
+//! an edge of the domain), the convention is written beside the formula and
+//! in the method's docs in `ops.rs`; `tests/edge_cases.rs` holds a row for
+//! each. Two promises hold for every rule:
+//!
+//! - no partial is NaN from ∞/∞ or 0·∞ inside the rule where the true
+//!   partial, or its limit, exists: such points get the limit instead;
+//! - a partial is finite wherever the true one is finite and representable,
+//!   except where the docs of the method name the limit.
+//!
+//! Each partial is a function of the operands' values alone (and of the
+//! result, itself such a function), so a later higher-order mode can
+//! differentiate the rules again.
 
 /// What a node of the tape computes.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -41,6 +56,7 @@ pub(crate) enum Op {
     Cos,
     Tanh,
     Sigmoid,
+    Softplus,
     Relu,
     Abs,
     Max,
@@ -82,12 +98,16 @@ impl Op {
 
             // ∂(x/y)/∂x = 1/y, ∂(x/y)/∂y = -x/y² = -(x/y)/y, which stays
             // finite wherever the quotient does (y·y would overflow first).
+            // At y = ±0 the values are IEEE's (1/±0 = ±∞), and -(x/y)/y is
+            // -∞·sign x for either zero, as -x/y² is from both sides.
             Op::Div => {
                 let out = x / y;
                 (out, 1.0 / y, -out / y)
             }
 
-            // ∂(-x)/∂x = -1
+            // ∂(-x)/∂x = -1. Here and in the operations with a constant
+            // below the partial is that constant for every x, ∞ and NaN
+            // included: only the value follows IEEE (∞ - ∞ = NaN).
             Op::Neg => (-x, -1.0, 0.0),
 
             // ∂(x + c)/∂x = 1, ∂(x - c)/∂x = 1, ∂(c - x)/∂x = -1
@@ -99,7 +119,7 @@ impl Op {
             Op::MulConst(c) => (x * c, c, 0.0),
             Op::DivConst(c) => (x / c, 1.0 / c, 0.0),
 
-            // ∂(c/x)/∂x = -c/x² = -(c/x)/x
+            // ∂(c/x)/∂x = -c/x² = -(c/x)/x, as for x/y above.
             Op::ConstDiv(c) => {
                 let out = c / x;
                 (out, -out / x, 0.0)
@@ -111,41 +131,54 @@ impl Op {
                 (out, out, 0.0)
             }
 
-            // d/dx ln x = 1/x
-            Op::Ln => (x.ln(), 1.0 / x, 0.0),
-
-            // d/dx √x = 1/(2√x)
-            Op::Sqrt => {
-                let out = x.sqrt();
-                (out, 0.5 / out, 0.0)
+            // d/dx ln x = 1/x. At x = ±0 the partial is +∞, the limit from
+            // inside the domain, whatever the sign of the zero (1/-0 would
+            // be -∞); below 0, where ln x is NaN, the partial is NaN too.
+            Op::Ln => {
+                let partial = if x == 0.0 {
+                    f64::INFINITY
+                } else if x < 0.0 {
+                    f64::NAN
+                } else {
+                    1.0 / x
+                };
+                (x.ln(), partial, 0.0)
             }
 
-            // d/dx xⁿ = n·xⁿ⁻¹; for n = 0 the derivative is 0 everywhere,
-            // x = 0 included, where the rule would give 0·∞.
+            // d/dx √x = 1/(2√x). At x = ±0 the partial is +∞ from inside the
+            // domain: √-0 is -0 in IEEE, and 0.5/-0 would be -∞. Below 0
+            // value and partial are NaN.
+            Op::Sqrt => {
+                let out = x.sqrt();
+                let partial = if x == 0.0 { f64::INFINITY } else { 0.5 / out };
+                (out, partial, 0.0)
+            }
+
+            // d/dx xⁿ = n·xⁿ⁻¹. For n = 0 the value is 1 and the partial 0
+            // for every x, 0, ∞ and NaN included, where n·xⁿ⁻¹ would give
+            // 0·∞ or NaN.
+            Op::Powi(0) => (1.0, 0.0, 0.0),
             Op::Powi(n) => {
-                let partial = match n {
-                    0 => 0.0,
+                let partial = if n == i32::MIN {
                     // n - 1 overflows an i32 here; xⁿ⁻¹ = xⁿ/x instead.
-                    i32::MIN => f64::from(n) * x.powi(n) / x,
-                    _ => f64::from(n) * x.powi(n - 1),
+                    f64::from(n) * x.powi(n) / x
+                } else {
+                    f64::from(n) * x.powi(n - 1)
                 };
                 (x.powi(n), partial, 0.0)
             }
 
-            // d/dx xᶜ = c·xᶜ⁻¹, and 0 for c = 0.
+            // d/dx xᶜ = c·xᶜ⁻¹, with the conventions of `power_partial`.
             Op::Powf(c) => {
-                let partial = if c == 0.0 { 0.0 } else { c * x.powf(c - 1.0) };
-                (x.powf(c), partial, 0.0)
+                let out = x.powf(c);
+                (out, power_partial(x, c, out), 0.0)
             }
 
-            // ∂(xʸ)/∂x = y·xʸ⁻¹ (0 for y = 0), ∂(xʸ)/∂y = xʸ·ln x (0 where
-            // xʸ = 0, the limit as x → 0⁺; NaN for x < 0, where xʸ is not a
-            // differentiable function of y).
+            // ∂(xʸ)/∂x = y·xʸ⁻¹ and ∂(xʸ)/∂y = xʸ·ln x, with the conventions
+            // of `power_partial` and `exponent_partial`.
             Op::Pow => {
                 let out = x.powf(y);
-                let d_base = if y == 0.0 { 0.0 } else { y * x.powf(y - 1.0) };
-                let d_exponent = if out == 0.0 { 0.0 } else { out * x.ln() };
-                (out, d_base, d_exponent)
+                (out, power_partial(x, y, out), exponent_partial(x, out))
             }
 
             // d/dx sin x = cos x, d/dx cos x = -sin x
@@ -166,16 +199,24 @@ impl Op {
                 (out, partial, 0.0)
             }
 
-            // σ(x) = 1/(1 + e⁻ˣ), σ'(x) = σ(x)·(1 - σ(x)) = σ(x)·σ(-x).
-            // Both come from e = e^(-|x|) ∈ (0, 1], which cannot overflow:
-            // σ(|x|) = 1/(1 + e) and σ(-|x|) = e/(1 + e). The product keeps
-            // its relative accuracy deep in both tails (σ'(±90) ≈ 8.19e-40).
+            // σ(x) = 1/(1 + e⁻ˣ), σ'(x) = σ(x)·(1 - σ(x)), both from
+            // e^(-|x|) as `logistic` explains.
             Op::Sigmoid => {
+                let (out, partial) = logistic(x, (-x.abs()).exp());
+                (out, partial, 0.0)
+            }
+
+            // softplus x = ln(1 + eˣ), softplus' x = σ(x). The value is
+            // computed as max(x, 0) + ln(1 + e^(-|x|)): the exponential
+            // cannot overflow, and `ln_1p` keeps its relative accuracy where
+            // e^(-|x|) is tiny (softplus(-700) = e⁻⁷⁰⁰ ≈ 9.86e-305, not 0).
+            // σ(x) comes from the same e^(-|x|). A NaN input makes that
+            // NaN, so NaN stays NaN.
+            Op::Softplus => {
                 let e = (-x.abs()).exp();
-                let upper = 1.0 / (1.0 + e);
-                let lower = e * upper;
-                let out = if x >= 0.0 { upper } else { lower };
-                (out, upper * lower, 0.0)
+                let (partial, _) = logistic(x, e);
+                let positive_part = if x > 0.0 { x } else { 0.0 };
+                (positive_part + e.ln_1p(), partial, 0.0)
             }
 
             // relu x = max(x, 0); the derivative is 1 for x > 0 and 0 for
@@ -206,9 +247,11 @@ impl Op {
 
             // The winner gets partial 1, the other 0; a tie gives ½ to each,
             // so the partials still sum to 1 and neither takes the whole
-            // gradient. NaN in either operand gives NaN everywhere.
-            Op::Max => pick(x, y, x > y, y > x),
-            Op::Min => pick(x, y, x < y, y < x),
+            // gradient. NaN in either operand gives NaN everywhere. A tie of
+            // 0 and -0 is worth 0 for max and -0 for min, as IEEE 754-2019's
+            // maximum and minimum have it.
+            Op::Max => pick(x, y, x > y, y > x, x.is_sign_positive()),
+            Op::Min => pick(x, y, x < y, y < x, x.is_sign_negative()),
 
             Op::Input
             | Op::Constant
@@ -225,16 +268,76 @@ impl Op {
 }
 
 /// The value and partials of a choice between `x` and `y`, shared by max
-/// and min.
+/// and min. On a tie the value is `x` if `tie_takes_x`, else `y`: the two
+/// differ only in the sign of a zero.
 #[inline(always)]
-fn pick(x: f64, y: f64, x_wins: bool, y_wins: bool) -> (f64, f64, f64) {
+fn pick(x: f64, y: f64, x_wins: bool, y_wins: bool, tie_takes_x: bool) -> (f64, f64, f64) {
     if x_wins {
         (x, 1.0, 0.0)
     } else if y_wins {
         (y, 0.0, 1.0)
     } else if x == y {
-        (x, 0.5, 0.5)
+        (if tie_takes_x { x } else { y }, 0.5, 0.5)
     } else {
         (f64::NAN, f64::NAN, f64::NAN)
+    }
+}
+
+/// σ(x) and σ'(x) = σ(x)·σ(-x), from `e` = e^(-|x|), shared by sigmoid
+/// and softplus.
+///
+/// e lies in [0, 1], so nothing overflows for any x: σ(|x|) = 1/(1 + e) and
+/// σ(-|x|) = e/(1 + e). Their product keeps its relative accuracy deep in
+/// both tails (σ'(±90) ≈ 8.19e-40, where 1 - σ(90) would round to 0), and
+/// only underflows where the true value does (below e⁻⁷⁴⁵).
+#[inline(always)]
+fn logistic(x: f64, e: f64) -> (f64, f64) {
+    let upper = 1.0 / (1.0 + e);
+    let lower = e * upper;
+    let out = if x >= 0.0 { upper } else { lower };
+    (out, upper * lower)
+}
+
+/// ∂(xʸ)/∂x = y·xʸ⁻¹ for the power `out` = xʸ, shared by `Powf` and `Pow`.
+///
+/// - y = 0: 0 for every x, since x⁰ = 1 is constant; at x = 0 the formula
+///   would give 0·0⁻¹ = 0·∞.
+/// - xʸ⁻¹ overflows while xʸ is finite and x is not 0: either the true
+///   partial overflows as well, or x is subnormal and |y| < 0.047 (at
+///   x = y = 1e-320 the true partial is xˣ ≈ 1). The same number is then
+///   y·xʸ/x, in that order: in the second case |y·xʸ| is small and the
+///   division rounds correctly, and in the first the result overflows.
+/// - xʸ⁻¹ = 0 with y = ±∞ (x < 1 with y = +∞, say): 0, since the power
+///   decays faster than y grows; the formula would give ∞·0.
+#[inline(always)]
+fn power_partial(x: f64, y: f64, out: f64) -> f64 {
+    let power = x.powf(y - 1.0);
+    if y == 0.0 || power == 0.0 {
+        0.0
+    } else if power.is_infinite() && out.is_finite() && x != 0.0 {
+        y * out / x
+    } else {
+        y * power
+    }
+}
+
+/// ∂(xʸ)/∂y = xʸ·ln x for the power `out` = xʸ, used by `Pow`.
+///
+/// - x < 0: NaN. y ↦ xʸ is real only at integers, so it has no
+///   derivative in y.
+/// - xʸ = 0 (x = ±0 with y > 0, or an underflow): 0. y ↦ 0ʸ is the constant
+///   0 for y > 0, and xʸ·ln x → 0 as x → 0⁺.
+/// - x = ±0 with y ≤ 0: -∞. For y = 0 both difference quotients of
+///   y ↦ 0ʸ tend to -∞ (0ʸ jumps from +∞ to 1 to 0), and for y < 0 it is
+///   the limit of xʸ·ln x as x → 0⁺. The magnitude |xʸ| is used because
+///   (-0)ʸ is -∞ for odd y < 0, which would flip the sign.
+#[inline(always)]
+fn exponent_partial(x: f64, out: f64) -> f64 {
+    if x < 0.0 {
+        f64::NAN
+    } else if out == 0.0 {
+        0.0
+    } else {
+        out.abs() * x.ln()
     }
 }

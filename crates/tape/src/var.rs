@@ -98,6 +98,15 @@ impl<'t> Mul for Var<'t> {
 impl<'t> Div for Var<'t> {
     type Output = Var<'t>;
 
+    /// x/y, with ∂/∂x = 1/y and ∂/∂y = -x/y².
+    ///
+    /// At y = ±0 value and partials are IEEE's infinities: 1/±0 = ±∞, and
+    /// ∂/∂y is -∞·sign x for either zero, as -x/y² is from both sides; 0/0
+    /// is NaN. For |y| below 1/`f64::MAX` ≈ 5.6e-309 (subnormals) the true
+    /// 1/y is beyond `f64::MAX` and the partials are infinite. Partials
+    /// that overflow on their own do not cancel when they meet: x/x at a
+    /// subnormal x gets +∞ and -∞ towards the same x, whose sum is NaN,
+    /// though the true derivative of x/x is 0.
     #[inline]
     fn div(self, rhs: Var<'t>) -> Var<'t> {
         self.tape.binary(Op::Div, self, rhs)
@@ -174,6 +183,7 @@ impl<'t> Mul<Var<'t>> for f64 {
 impl<'t> Div<f64> for Var<'t> {
     type Output = Var<'t>;
 
+    /// x/c, with derivative 1/c for every x (±∞ for c = ±0).
     #[inline]
     fn div(self, c: f64) -> Var<'t> {
         self.tape.unary(Op::DivConst(c), self)
@@ -183,6 +193,7 @@ impl<'t> Div<f64> for Var<'t> {
 impl<'t> Div<Var<'t>> for f64 {
     type Output = Var<'t>;
 
+    /// c/x, with derivative -c/x², and the conventions of x/y at x = ±0.
     #[inline]
     fn div(self, rhs: Var<'t>) -> Var<'t> {
         rhs.tape.unary(Op::ConstDiv(self), rhs)
