@@ -238,7 +238,7 @@ fn step_until_non_finite(
         let done = trainer.epochs();
         match trainer.step(&mut network, &data) {
             Ok(_) => {}
-            Err(TrainError::NonFinite { epoch, cost }) => {
+            Err(TrainError::NonFinite { epoch, cost, .. }) => {
                 assert_eq!(epoch, done + 1);
                 assert_eq!(trainer.epochs(), done, "a refused step is not counted");
                 assert_eq!(bits(&network), bits(&before), "the network changed");
@@ -277,17 +277,7 @@ fn a_non_finite_gradient_is_refused_and_the_parameters_are_kept() {
     // ∓6.25e306 per image, and 29 images of one label already sum past
     // f64::MAX, so ∂C_T/∂b2[1] overflows to ±∞ (the 32 images of the other
     // label cannot bring an infinity back).
-    let sizes: Vec<String> = SIZES.iter().map(usize::to_string).collect();
-    let mut text = format!("# {}\n", sizes.join("-"));
-    for name in Network::zeros(&SIZES).parameters().keys() {
-        let value = match name.as_str() {
-            "w3[1][1]" | "w3[2][2]" => "1e308",
-            "w3[1][2]" | "w3[2][1]" => "-1e308",
-            _ => "0",
-        };
-        text.push_str(&format!("{name} {value}\n"));
-    }
-    let network = Network::from_parameter_text(&SIZES, &text).unwrap();
+    let network = overflowing_gradient_network();
     let data = Dataset::builtin();
     let result = network.cost_gradient(&data);
     assert_eq!(result.cost, 16.0);
@@ -307,6 +297,7 @@ fn the_non_finite_error_names_the_epochs() {
     let error = TrainError::NonFinite {
         epoch: 3,
         cost: f64::NAN,
+        first: None,
     };
     let message = error.to_string();
     assert!(message.contains("epoch 3"), "{message}");
@@ -323,4 +314,61 @@ fn a_tie_between_the_outputs_predicts_a_one() {
         assert_eq!(network.predict(image.pixels()), 1);
     }
     assert_eq!(network.accuracy(&data), 0.5);
+}
+
+#[test]
+fn a_non_finite_gradient_names_its_first_node_in_the_maths() {
+    // The network of the test above. Every per-image adjoint is finite (the
+    // largest, ∂C_k/∂a^2_1, is ⅛·1e308), so the first infinity the sweep
+    // makes is the sum over the 64 images at a bias of layer 2: b^2_1 or
+    // b^2_2, whichever comes later on the tape, which is b^2_2.
+    let mut network = overflowing_gradient_network();
+    let mut trainer = Trainer::new(0.5, 0.0).unwrap();
+    let error = trainer.step(&mut network, &Dataset::builtin()).unwrap_err();
+    let TrainError::NonFinite { first, .. } = &error else {
+        panic!("{error:?}");
+    };
+    let first = first.as_deref().expect("the node is found");
+    assert!(first.starts_with("∂C_T/∂b^2_2 = "), "{first}");
+    assert!(first.contains("inf (input, value 0)"), "{first}");
+    assert!(error.to_string().contains(first), "{error}");
+}
+
+#[test]
+fn an_overflowing_update_names_its_parameter() {
+    // η = f64::MAX: the first parameter whose gradient entry exceeds 1 in
+    // size overflows first; the message names it as the maths writes it.
+    let mut network = Network::new(&SIZES, 1);
+    let mut trainer = Trainer::new(f64::MAX, 0.0).unwrap();
+    let data = Dataset::builtin();
+    let gradient = network.cost_gradient(&data).gradient;
+    let (index, _) = gradient
+        .iter()
+        .enumerate()
+        .find(|&(_, g)| !(f64::MAX * g).is_finite())
+        .expect("some entry exceeds 1");
+    let (name, _) = network.parameters().get_index(index).unwrap();
+    let expected = format!(
+        "the update of {} overflows",
+        nn::node_names(&network, &data)[index]
+    );
+    assert!(name.starts_with('w') || name.starts_with('b'));
+    let error = trainer.step(&mut network, &data).unwrap_err().to_string();
+    assert!(error.contains(&expected), "{error}");
+}
+
+/// All parameters 0 except four output weights of size 1e308, as described
+/// in `a_non_finite_gradient_is_refused_and_the_parameters_are_kept`.
+fn overflowing_gradient_network() -> Network {
+    let sizes: Vec<String> = SIZES.iter().map(usize::to_string).collect();
+    let mut text = format!("# {}\n", sizes.join("-"));
+    for name in Network::zeros(&SIZES).parameters().keys() {
+        let value = match name.as_str() {
+            "w3[1][1]" | "w3[2][2]" => "1e308",
+            "w3[1][2]" | "w3[2][1]" => "-1e308",
+            _ => "0",
+        };
+        text.push_str(&format!("{name} {value}\n"));
+    }
+    Network::from_parameter_text(&SIZES, &text).unwrap()
 }

@@ -12,7 +12,7 @@ use smallvec::SmallVec;
 use tape::{Gradients, Tape, Var};
 
 use crate::network::Forward;
-use crate::{Dataset, Network};
+use crate::{Dataset, Layer, Network};
 
 /// How many image costs C_k are gathered without a heap allocation: the
 /// built-in set's 64.
@@ -44,17 +44,79 @@ pub fn record_total_cost<'t>(
     parameters: &[Var<'t>],
     data: &Dataset,
 ) -> Var<'t> {
+    record_total_cost_naming(network, tape, parameters, data, None)
+}
+
+/// [`record_total_cost`], which also writes, when `names` are given, the
+/// name of each node it records after the ones already named, in the
+/// notation of the maths: `z^2_1[k]` and `a^2_1[k]` for unit 1 of layer 2
+/// on image k (from 1), `C_k` and `C_T`.
+fn record_total_cost_naming<'t>(
+    network: &Network,
+    tape: &'t Tape,
+    parameters: &[Var<'t>],
+    data: &Dataset,
+    mut names: Option<&mut Vec<String>>,
+) -> Var<'t> {
     let mut scratch = Forward::new();
-    let image_costs: SmallVec<[Var<'t>; INLINE_IMAGES]> = data
-        .images()
-        .iter()
-        .map(|image| {
-            let outputs =
-                network.record_forward_with(tape, parameters, image.pixels(), &mut scratch);
-            record_image_cost(tape, outputs, image.label())
-        })
-        .collect();
+    let mut image_costs: SmallVec<[Var<'t>; INLINE_IMAGES]> = SmallVec::new();
+    for (k, image) in (1..).zip(data.images()) {
+        let name_layer = |layer: &Layer| {
+            if let Some(names) = names.as_deref_mut() {
+                let l = layer.number();
+                let units = 1..=layer.units();
+                names.extend(units.clone().map(|j| format!("z^{l}_{j}[{k}]")));
+                names.extend(units.map(|j| format!("a^{l}_{j}[{k}]")));
+                debug_assert_eq!(names.len(), tape.len(), "one name per node of layer {l}");
+            }
+        };
+        let outputs =
+            network.record_forward_with(tape, parameters, image.pixels(), &mut scratch, name_layer);
+        image_costs.push(record_image_cost(tape, outputs, image.label()));
+        if let Some(names) = names.as_deref_mut() {
+            names.push(format!("C_{k}"));
+        }
+    }
+    if let Some(names) = names {
+        names.push("C_T".to_owned());
+    }
     tape.sum(&image_costs)
+}
+
+/// The name of every node that recording C_T of `network` over `data` puts
+/// on a tape, by [`Var::index`](tape::Var::index): the parameters first
+/// (`w^2_11` … `b^3_2`), then the nodes of each image, then C_T. A report
+/// about a node of the tape can so say which quantity of the maths it is.
+///
+/// # Panics
+///
+/// Panics if an image does not fit the network (pixel count or class).
+pub fn node_names(network: &Network, data: &Dataset) -> Vec<String> {
+    let tape = Tape::new();
+    let parameters = network.record_parameters(&tape);
+    let mut names: Vec<String> = network.parameters().keys().map(|p| math_name(p)).collect();
+    record_total_cost_naming(network, &tape, &parameters, data, Some(&mut names));
+    assert_eq!(names.len(), tape.len(), "one name per node");
+    names
+}
+
+/// A parameter's name as the maths writes it: `w2[1][3]` is w^2_13 and
+/// `b3[2]` is b^3_2.
+pub(crate) fn math_name(parameter: &str) -> String {
+    let (letter, rest) = parameter.split_at(1);
+    let (layer, indices) = rest.split_once('[').unwrap_or((rest, ""));
+    let indices: Vec<&str> = indices
+        .split(['[', ']'])
+        .filter(|i| !i.is_empty())
+        .collect();
+    // w^l_ji runs j and i together while both are single digits, as the
+    // maths writes it; wider layers need a comma to be read back.
+    let separator = if indices.iter().all(|i| i.len() == 1) {
+        ""
+    } else {
+        ","
+    };
+    format!("{letter}^{layer}_{}", indices.join(separator))
 }
 
 /// The total cost C_T and its gradient ∂C_T/∂p for every parameter p, in the

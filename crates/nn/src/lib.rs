@@ -45,7 +45,7 @@ mod params;
 mod text;
 mod train;
 
-pub use cost::{CostGradient, CostTape, record_image_cost, record_total_cost};
+pub use cost::{CostGradient, CostTape, node_names, record_image_cost, record_total_cost};
 pub use data::{DataError, DataErrorKind, Dataset, HEIGHT, Image, MAX_IMAGES, PIXELS, WIDTH};
 pub use layer::Layer;
 pub use network::{Network, Vars};

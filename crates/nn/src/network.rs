@@ -201,7 +201,7 @@ impl Network {
         pixels: &[f64],
     ) -> Vars<'t> {
         let mut scratch = Forward::new();
-        self.record_forward_with(tape, parameters, pixels, &mut scratch)
+        self.record_forward_with(tape, parameters, pixels, &mut scratch, |_| {})
             .iter()
             .copied()
             .collect()
@@ -209,12 +209,17 @@ impl Network {
 
     /// [`Network::record_forward`] with buffers that the caller reuses from
     /// image to image, so that a pass moves no lists around.
+    ///
+    /// `after_layer` is called with each layer's number l once its nodes
+    /// are recorded (z^l, then a^l); naming the nodes needs it, and the
+    /// training path passes a closure that does nothing.
     pub(crate) fn record_forward_with<'s, 't>(
         &self,
         tape: &'t Tape,
         parameters: &[Var<'t>],
         pixels: &[f64],
         scratch: &'s mut Forward<'t>,
+        mut after_layer: impl FnMut(&Layer),
     ) -> &'s [Var<'t>] {
         assert_eq!(pixels.len(), self.inputs(), "one pixel per input unit");
         assert_eq!(
@@ -225,6 +230,7 @@ impl Network {
         // a^2 from the pixels a^1 = x, which are constants of the tape.
         let first = &mut scratch.activations[0];
         self.layers[0].forward_from_constants(tape, parameters, pixels, first);
+        after_layer(&self.layers[0]);
 
         // a^l from a^(l-1) for the layers after the first, the two buffers
         // taking turns as input and output (swapping them would copy their
@@ -238,6 +244,7 @@ impl Network {
                 (second, first)
             };
             layer.forward(tape, parameters, input, output);
+            after_layer(layer);
             current = 1 - current;
         }
         &scratch.activations[current]

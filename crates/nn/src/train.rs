@@ -12,9 +12,10 @@
 
 use std::fmt;
 
-use tape::{Gradients, Tape};
+use tape::{Gradients, NonFinite, NonFiniteKind, Tape};
 
-use crate::{CostTape, Dataset, Network};
+use crate::cost::math_name;
+use crate::{CostTape, Dataset, Network, node_names, record_total_cost};
 
 /// A gradient-descent trainer: the learning rate η, the momentum μ, the
 /// velocity v of every parameter, and a tape that is cleared and reused at
@@ -168,7 +169,8 @@ impl Trainer {
         };
         let epoch = self.epoch + 1;
         if !cost.is_finite() || !self.gradient.iter().all(|g| g.is_finite()) {
-            return Err(TrainError::NonFinite { epoch, cost });
+            let first = first_non_finite(network, data);
+            return Err(TrainError::NonFinite { epoch, cost, first });
         }
 
         // A change of network (or the first step) starts from rest.
@@ -178,14 +180,20 @@ impl Trainer {
         // update even though C_T and its gradient are finite, so every new
         // value is checked before any parameter changes.
         let (mu, eta) = (self.momentum, self.learning_rate);
-        let overflows = network
+        let overflow = network
             .parameters()
-            .values()
+            .iter()
             .zip(&self.velocity)
             .zip(&self.gradient)
-            .any(|((&p, &v), &grad)| !(p + (mu * v - eta * grad)).is_finite());
-        if overflows {
-            return Err(TrainError::NonFinite { epoch, cost });
+            .find(|&(((_, &p), &v), &grad)| !(p + (mu * v - eta * grad)).is_finite());
+        if let Some((((name, &p), &v), &grad)) = overflow {
+            let name = math_name(name);
+            let first = Some(format!(
+                "the update of {name} overflows: {name} = {p}, ∂C_T/∂{name} = {grad}, \
+                 v ← μ·v - η·∂C_T/∂p = {}",
+                mu * v - eta * grad
+            ));
+            return Err(TrainError::NonFinite { epoch, cost, first });
         }
         let values = network.parameter_values_mut();
         for ((p, v), &grad) in values.zip(&mut self.velocity).zip(&self.gradient) {
@@ -211,6 +219,11 @@ pub enum TrainError {
         epoch: usize,
         /// C_T at that epoch.
         cost: f64,
+        /// Where it started, if it could be found: the first node of the
+        /// recording whose value or adjoint is not finite, named as in the
+        /// maths (`z^2_1[5]` for z^2_1 on image 5), with its operation and
+        /// operands; or the parameter whose update overflows.
+        first: Option<String>,
     },
 }
 
@@ -221,15 +234,60 @@ impl fmt::Display for TrainError {
                 write!(f, "learning rate η must be a finite number > 0, not {eta}")
             }
             TrainError::Momentum(mu) => write!(f, "momentum μ must be in [0, 1), not {mu}"),
-            TrainError::NonFinite { epoch, cost } => write!(
-                f,
-                "C_T, its gradient or a parameter became non-finite at epoch {epoch} \
-                 (C_T = {cost}); \
-                 the parameters of epoch {} were kept",
-                epoch - 1
-            ),
+            TrainError::NonFinite { epoch, cost, first } => {
+                write!(
+                    f,
+                    "C_T, its gradient or a parameter became non-finite at epoch {epoch} \
+                     (C_T = {cost}); the parameters of epoch {} were kept",
+                    epoch - 1
+                )?;
+                match first {
+                    Some(first) => write!(f, "; first non-finite: {first}"),
+                    None => Ok(()),
+                }
+            }
         }
     }
 }
 
 impl std::error::Error for TrainError {}
+
+/// Records the step again on a tape that keeps its operations, and names
+/// the first node whose value or adjoint is not finite. Only run once a
+/// step has failed, so its cost does not matter.
+fn first_non_finite(network: &Network, data: &Dataset) -> Option<String> {
+    let tape = Tape::with_replay();
+    let parameters = network.record_parameters(&tape);
+    let cost = record_total_cost(network, &tape, &parameters, data);
+    let grads = tape.backward(cost);
+    let bad = tape.first_non_finite(Some(&grads))?;
+    Some(describe(&bad, &node_names(network, data)))
+}
+
+/// A report of `bad` with each node called by its name in the maths.
+fn describe(bad: &NonFinite, names: &[String]) -> String {
+    let name = |index: usize| names.get(index).map_or("?", String::as_str);
+    let node = name(bad.index);
+    let mut text = match bad.kind {
+        NonFiniteKind::Value => format!("{node} = {} ({})", bad.value, bad.operation),
+        NonFiniteKind::Adjoint => format!(
+            "∂C_T/∂{node} = {} ({}, value {})",
+            bad.adjoint.unwrap_or(f64::NAN),
+            bad.operation,
+            bad.value
+        ),
+    };
+    let operands: Vec<String> = bad
+        .operands
+        .iter()
+        .map(|&(index, value)| format!("{} = {value}", name(index)))
+        .collect();
+    if !operands.is_empty() {
+        text += &format!(" from {}", operands.join(", "));
+        let more = bad.operand_count - bad.operands.len();
+        if more > 0 {
+            text += &format!(" and {more} more");
+        }
+    }
+    text
+}

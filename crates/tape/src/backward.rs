@@ -57,6 +57,16 @@ impl Gradients {
             .unwrap_or(0.0)
     }
 
+    /// Whether these gradients were taken on `tape` as it is now.
+    pub(crate) fn belongs_to(&self, tape: &Tape) -> bool {
+        tape.id() == self.tape_id && tape.generation() == self.generation
+    }
+
+    /// The adjoints by internal node index, the sink's included.
+    pub(crate) fn adjoints(&self) -> &[f64] {
+        &self.adjoints
+    }
+
     /// The adjoint of every node, in tape order (the node at
     /// [`Var::index`] `k` is entry `k`), up to and including the output.
     pub fn as_slice(&self) -> &[f64] {

@@ -46,6 +46,7 @@
 
 mod backward;
 mod check;
+mod finite;
 mod fused;
 mod ops;
 mod replay;
@@ -55,6 +56,7 @@ mod var;
 
 pub use backward::Gradients;
 pub use check::{GradientCheck, check_gradient};
+pub use finite::{NonFinite, NonFiniteKind};
 pub use replay::ReplayError;
 pub use tape::Tape;
 pub use var::Var;
