@@ -925,3 +925,109 @@ proptest! {
         prop_assert!(check.is_within(FINITE_DIFFERENCE_TOLERANCE), "{check}");
     }
 }
+
+// Log-sum-exp.
+
+#[test]
+fn log_sum_exp() {
+    fn lse<'t>(x: &[Var<'t>]) -> Var<'t> {
+        x[0].tape().log_sum_exp(x)
+    }
+    // (operands, ln Σ e^x, then ∂/∂xᵢ = e^xᵢ / Σ e^xⱼ).
+    let rows: &[(&[f64], &[f64])] = &[
+        // ln e^0 = 0, and the one partial is 1.
+        (&[0.0], &[0.0, 1.0]),
+        // ln(e^0 + e^0) = ln 2, an even split.
+        (&[0.0, 0.0], &[LN_2, 0.5, 0.5]),
+        // e^1000 overflows, but ln(2·e^1000) = 1000 + ln 2.
+        (&[1e3, 1e3], &[1e3 + LN_2, 0.5, 0.5]),
+        (&[-1e3, -1e3], &[-1e3 + LN_2, 0.5, 0.5]),
+        // ln(e^-1000 + e^0) = ln(1 + e^-1000): e^-1000 ≈ 5e-435 is below
+        // every f64, so 0 exactly, and its share e^-1000 is 0 too.
+        (&[-1e3, 0.0], &[0.0, 0.0, 1.0]),
+        // ln(e^1 + e^0) = 1 + ln(1 + e^-1) = 1.3132616875182228 (mpmath);
+        // the shares are σ(1) = 0.7310585786300049 and σ(-1).
+        (
+            &[1.0, 0.0],
+            &[1.3132616875182228, 0.7310585786300049, 0.2689414213699951],
+        ),
+        // At ±1e308 the ln 2 is lost in rounding; the split is still even.
+        (&[1e308, 1e308], &[1e308, 0.5, 0.5]),
+        (&[-1e308, -1e308], &[-1e308, 0.5, 0.5]),
+        // One operand at +∞: value +∞, and it takes the whole gradient.
+        (&[INF, 0.0], &[INF, 1.0, 0.0]),
+        // Two at +∞ share it (the limit of the softmax of equal operands).
+        (&[INF, INF], &[INF, 0.5, 0.5]),
+        // An operand at -∞ adds e^-∞ = 0 and gets none.
+        (&[-INF, 0.0], &[0.0, 0.0, 1.0]),
+        // Every operand at -∞: the value is ln 0 = -∞, split evenly.
+        (&[-INF, -INF], &[-INF, 0.5, 0.5]),
+        // NaN in, NaN out, everywhere.
+        (&[NAN, 0.0], &[NAN, NAN, NAN]),
+        (&[0.0, NAN], &[NAN, NAN, NAN]),
+    ];
+    let mut failures = Vec::new();
+    for &(inputs, expected) in rows {
+        check_row(
+            format!("log_sum_exp{inputs:?}"),
+            &lse,
+            inputs,
+            expected,
+            &mut failures,
+        );
+    }
+    report("log_sum_exp", &failures);
+}
+
+#[test]
+fn log_sum_exp_of_three_and_of_none() {
+    // ln(e + e² + e³) = 3.40760596444438 (mpmath), whose shares are the
+    // softmax of (1, 2, 3): e^(i-3) / (1 + e^-1 + e^-2).
+    let tape = Tape::new();
+    let x = [tape.var(1.0), tape.var(2.0), tape.var(3.0)];
+    let lse = tape.log_sum_exp(&x);
+    approx::assert_relative_eq!(lse.value(), 3.40760596444438, max_relative = 1e-15);
+    let grads = tape.backward(lse);
+    let softmax = [0.09003057317038046, 0.24472847105479767, 0.6652409557748219];
+    for (&x, &share) in x.iter().zip(&softmax) {
+        approx::assert_relative_eq!(grads.wrt(x), share, max_relative = 1e-15);
+    }
+
+    // The empty sum is 0, and ln 0 = -∞.
+    assert_eq!(tape.log_sum_exp(&[]).value(), -INF);
+}
+
+proptest! {
+    #[test]
+    fn log_sum_exp_matches_finite_differences(
+        xs in proptest::collection::vec(-30.0..30.0, 1..6),
+        shift in prop_oneof![Just(0.0), Just(1e3), Just(-1e3)],
+    ) {
+        // A shift of ±1e3 moves every operand where e^x overflows or
+        // vanishes; log-sum-exp just moves with it.
+        let point: Vec<f64> = xs.iter().map(|x| x + shift).collect();
+        let check = check_gradient(|tape, v| tape.log_sum_exp(v), &point);
+        prop_assert!(check.is_within(FINITE_DIFFERENCE_TOLERANCE), "{check}");
+    }
+
+    #[test]
+    fn log_sum_exp_replays_bit_for_bit(
+        start in proptest::collection::vec(-5.0..5.0, 3),
+        inputs in proptest::collection::vec(-1e3..1e3, 3),
+    ) {
+        let replay = Tape::with_replay();
+        let vars: Vec<Var<'_>> = start.iter().map(|&x| replay.var(x)).collect();
+        let out = replay.log_sum_exp(&vars);
+        replay.replay(&inputs).unwrap();
+        let again = replay.backward(out);
+
+        let fresh_tape = Tape::new();
+        let fresh_vars: Vec<Var<'_>> = inputs.iter().map(|&x| fresh_tape.var(x)).collect();
+        let fresh_out = fresh_tape.log_sum_exp(&fresh_vars);
+        let fresh = fresh_tape.backward(fresh_out);
+        prop_assert_eq!(out.value().to_bits(), fresh_out.value().to_bits());
+        for (v, w) in vars.iter().zip(&fresh_vars) {
+            prop_assert_eq!(again.wrt(*v).to_bits(), fresh.wrt(*w).to_bits());
+        }
+    }
+}

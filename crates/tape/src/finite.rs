@@ -224,6 +224,7 @@ impl Op {
             Op::Dot => "dot",
             Op::Affine => "affine",
             Op::SquaredError => "squared_error",
+            Op::LogSumExp => "log_sum_exp",
             Op::Custom => "custom",
         }
     }

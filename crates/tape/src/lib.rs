@@ -31,8 +31,13 @@
 //!   value and partials are computed by one rule each (`rules.rs`);
 //! - [`Tape::backward`] is the reverse sweep and [`Gradients`] its result
 //!   (`backward.rs`);
+//! - [`Tape::affine`], [`Tape::affine_constant`] and
+//!   [`Tape::squared_error`] record a network's layers and cost as one node
+//!   per result (`fused.rs`);
 //! - [`Tape::replay`] evaluates a recording again at new inputs
 //!   (`replay.rs`);
+//! - [`Tape::first_non_finite`] finds where a NaN or an infinity started
+//!   (`finite.rs`);
 //! - [`check_gradient`] compares a gradient with central finite differences,
 //!   for your own tests (`check.rs`).
 //!

@@ -12,7 +12,7 @@
 //! plain 0 where the function lives on one side only (√ and ln, whose
 //! derivative at either zero is +∞).
 
-use crate::rules::Op;
+use crate::rules::{self, Op};
 use crate::{Tape, Var};
 
 impl<'t> Var<'t> {
@@ -245,5 +245,46 @@ impl Tape {
     pub fn dot<'t>(&'t self, xs: &[Var<'t>], ys: &[Var<'t>]) -> Var<'t> {
         assert_eq!(xs.len(), ys.len(), "Tape::dot needs lists of equal length");
         self.dot_product(xs, ys)
+    }
+
+    /// ln Σᵢ e^xᵢ as one node: a smooth maximum, and the normaliser of a
+    /// softmax. ∂/∂xᵢ = e^xᵢ / Σⱼ e^xⱼ, the softmax of the operands, which
+    /// sums to 1.
+    ///
+    /// Computed around the largest operand m, as m + ln(1 + Σ e^(xᵢ-m)),
+    /// so that value and partials are finite wherever the true ones are:
+    /// at ±1e3 and far beyond. Conventions: the empty sum gives -∞; a NaN
+    /// operand makes everything NaN; operands at +∞ share the gradient
+    /// equally; if every operand is -∞, each gets 1/n.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// use tape::Tape;
+    ///
+    /// let tape = Tape::new();
+    /// let x = [tape.var(1000.0), tape.var(1000.0)];
+    /// let lse = tape.log_sum_exp(&x);
+    /// assert_eq!(lse.value(), 1000.0 + 2.0_f64.ln());
+    /// assert_eq!(tape.backward(lse).wrt(x[0]), 0.5);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// Panics if an operand belongs to another tape.
+    pub fn log_sum_exp<'t>(&'t self, terms: &[Var<'t>]) -> Var<'t> {
+        for &term in terms {
+            self.check_owns(term);
+        }
+        // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
+        let nodes = unsafe { self.nodes_mut() };
+        let start = nodes.parents.len();
+        nodes.parents.extend(terms.iter().map(|term| term.index));
+        let values = terms
+            .iter()
+            .map(|term| nodes.nodes[term.index as usize].value);
+        nodes.partials.extend(values);
+        let value = rules::log_sum_exp_in_place(&mut nodes.partials[start..]);
+        Var::new(self, nodes.push_many(Op::LogSumExp, start, value))
     }
 }

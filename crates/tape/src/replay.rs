@@ -19,6 +19,7 @@ use std::fmt;
 
 use crate::Tape;
 use crate::fused;
+use crate::rules;
 use crate::rules::Op;
 use crate::tape::{KIND, Nodes};
 
@@ -175,6 +176,19 @@ impl Tape {
                         *e = nodes[parent as usize].value - t;
                     }
                     nodes[index].value = fused::half_sum_of_squares(errors);
+                }
+
+                // ln Σᵢ e^xᵢ: the partials are the softmax of the operands.
+                Op::LogSumExp => {
+                    let start = (node.lhs & !KIND) as usize;
+                    let edges = start..start + node.rhs as usize;
+                    for (&parent, x) in parents[edges.clone()]
+                        .iter()
+                        .zip(&mut partials[edges.clone()])
+                    {
+                        *x = nodes[parent as usize].value;
+                    }
+                    nodes[index].value = rules::log_sum_exp_in_place(&mut partials[edges]);
                 }
 
                 Op::Custom => unreachable!("refused above"),

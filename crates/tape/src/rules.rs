@@ -71,6 +71,8 @@ pub(crate) enum Op {
     Affine,
     /// ½ Σᵢ (xᵢ - tᵢ)² with constant tᵢ (`fused.rs`)
     SquaredError,
+    /// ln Σᵢ e^xᵢ
+    LogSumExp,
     /// A node recorded with caller-given partials, which replay cannot
     /// recompute.
     Custom,
@@ -260,6 +262,7 @@ impl Op {
             | Op::Dot
             | Op::Affine
             | Op::SquaredError
+            | Op::LogSumExp
             | Op::Custom => {
                 unreachable!("{self:?} has no two-operand rule")
             }
@@ -340,4 +343,58 @@ fn exponent_partial(x: f64, out: f64) -> f64 {
     } else {
         out.abs() * x.ln()
     }
+}
+
+/// ln Σᵢ e^xᵢ for the values `xs`, which it replaces by the partials
+/// ∂/∂xᵢ = e^xᵢ / Σⱼ e^xⱼ (the softmax), used by recording and replay.
+///
+/// With m the largest xᵢ (the first of them on a tie), the value is
+/// m + ln(1 + Σ_(i≠m) e^(xᵢ-m)) and the partials e^(xᵢ-m) / (1 + Σ …):
+/// no exponent is positive, so nothing overflows, and ln_1p keeps the
+/// value accurate when the largest term dominates (ln(e^0 + e^-1000) = 0
+/// exactly, ln(e^1000 + e^1000) = 1000 + ln 2). At the edges:
+///
+/// - no operands: the empty sum is 0 and its logarithm -∞;
+/// - a NaN operand: the value and every partial are NaN;
+/// - operands at +∞: the value is +∞, and the +∞ operands share the
+///   gradient equally (the limit of the softmax), the others get 0;
+/// - every operand -∞: the value is -∞ and each partial 1/n, the softmax
+///   of n equal operands.
+pub(crate) fn log_sum_exp_in_place(xs: &mut [f64]) -> f64 {
+    if xs.is_empty() {
+        return f64::NEG_INFINITY;
+    }
+    if xs.iter().any(|x| x.is_nan()) {
+        xs.fill(f64::NAN);
+        return f64::NAN;
+    }
+    let mut largest = 0;
+    for (i, &x) in xs.iter().enumerate() {
+        if x > xs[largest] {
+            largest = i;
+        }
+    }
+    let m = xs[largest];
+    if m == f64::INFINITY {
+        let count = xs.iter().filter(|&&x| x == m).count() as f64;
+        for x in xs.iter_mut() {
+            *x = if *x == m { 1.0 / count } else { 0.0 };
+        }
+        return m;
+    }
+    if m == f64::NEG_INFINITY {
+        xs.fill(1.0 / xs.len() as f64);
+        return m;
+    }
+    let mut rest = 0.0;
+    for (i, &x) in xs.iter().enumerate() {
+        if i != largest {
+            rest += (x - m).exp();
+        }
+    }
+    let total = 1.0 + rest;
+    for x in xs.iter_mut() {
+        *x = (*x - m).exp() / total;
+    }
+    m + rest.ln_1p()
 }
