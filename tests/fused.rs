@@ -744,7 +744,6 @@ proptest! {
 }
 
 #[test]
-#[ignore = "bug in Tape::replay: a layer after a zero-input layer keeps stale input values"]
 fn replay_refreshes_a_layer_after_a_layer_of_biases_only() {
     // A layer over no inputs pushes no shared edges, so the next layer's
     // inputs start where its (empty) inputs did. z = w·x + c, recorded at

@@ -113,7 +113,9 @@ impl Tape {
 
         let mut next_input = inputs.iter();
         // The shared inputs of the affine layer replayed last: the first
-        // unit of a layer refreshes their values for all of its units.
+        // unit of a layer refreshes their values for all of its units. A
+        // layer over no inputs has none and leaves this alone, since the
+        // next layer's inputs start where its empty list does.
         let mut refreshed = None;
         for index in 1..nodes.len() {
             let node = nodes[index];
@@ -152,7 +154,7 @@ impl Tape {
                 // partials towards the weights.
                 Op::Affine => {
                     let unit = units[(node.lhs & !KIND) as usize];
-                    if unit.variable_inputs && refreshed != Some(unit.inputs) {
+                    if unit.variable_inputs && unit.count > 0 && refreshed != Some(unit.inputs) {
                         let start = unit.inputs as usize;
                         let edges = start..start + unit.count as usize;
                         for (&parent, x) in parents[edges.clone()].iter().zip(&mut partials[edges])
