@@ -154,10 +154,11 @@ fn run(options: &Options) -> Result<(), String> {
     );
     say!(
         out,
-        "η = {}, μ = {}, {} epochs, {}, {}",
-        options.eta,
-        options.momentum,
+        "η = {}, μ = {}, {} epoch{}, {}, {}",
+        short(options.eta),
+        short(options.momentum),
         options.epochs,
+        if options.epochs == 1 { "" } else { "s" },
         if options.replay {
             "recorded once and replayed"
         } else {
@@ -214,6 +215,16 @@ fn run(options: &Options) -> Result<(), String> {
     match out.error.take() {
         Some(error) => Err(format!("cannot write to standard output: {error}")),
         None => Ok(()),
+    }
+}
+
+/// A number as a person would write it: 0.5 as 0.5, but 1e300 as 1e300
+/// rather than its 301 digits.
+fn short(x: f64) -> String {
+    if x != 0.0 && !(1e-4..1e6).contains(&x.abs()) {
+        format!("{x:e}")
+    } else {
+        x.to_string()
     }
 }
 

@@ -209,18 +209,32 @@ fn trainer_rejects_a_bad_momentum() {
 }
 
 #[test]
-fn a_huge_learning_rate_saturates_but_stays_finite() {
+fn a_huge_learning_rate_saturates_and_training_stops_there() {
     // η = 1e6 throws every z far into the flat tails of σ, where σ' (and so
-    // the gradient) is 0: training stalls instead of leaving the finite
-    // numbers.
+    // the gradient) rounds to 0 while C_T does not: the trainer says so
+    // instead of taking steps that cannot change anything. C_T is then 32,
+    // half the 64 images fully wrong (each output saturated at 0 or 1).
     let data = Dataset::builtin();
     let mut network = Network::new(&SIZES, 1);
     let mut trainer = Trainer::new(1e6, 0.9).unwrap();
-    for epoch in 1..=50 {
-        let cost = trainer.step(&mut network, &data).unwrap();
-        assert!(cost.is_finite(), "epoch {epoch}: C_T = {cost}");
-    }
-    assert!(network.parameters().values().all(|p| p.is_finite()));
+    let error = loop {
+        let before = network.clone();
+        match trainer.step(&mut network, &data) {
+            Ok(cost) => assert!(cost.is_finite(), "C_T = {cost}"),
+            Err(error) => {
+                assert_eq!(network, before, "a refused step changes nothing");
+                break error;
+            }
+        }
+        assert!(trainer.epochs() < 50, "no stall within 50 epochs");
+    };
+    let TrainError::Stalled { epoch, cost } = error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(epoch, trainer.epochs() + 1);
+    assert_eq!(cost, 32.0);
+    assert_eq!(network.cost_gradient(&data).gradient, vec![0.0; 47]);
+    assert!(error.to_string().contains("stalled at epoch"), "{error}");
 }
 
 /// Steps until the trainer refuses, and checks that the refused step left

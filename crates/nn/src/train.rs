@@ -139,8 +139,9 @@ impl Trainer {
     /// # Errors
     ///
     /// Returns [`TrainError::NonFinite`] if C_T, its gradient or an updated
-    /// parameter is NaN or infinite. The network is then left as it was
-    /// before the step: the last finite parameters are kept.
+    /// parameter is NaN or infinite, and [`TrainError::Stalled`] if the
+    /// gradient is exactly 0 while C_T is not. The network is then left as
+    /// it was before the step: the last finite parameters are kept.
     ///
     /// # Panics
     ///
@@ -171,6 +172,12 @@ impl Trainer {
         if !cost.is_finite() || !self.gradient.iter().all(|g| g.is_finite()) {
             let first = first_non_finite(network, data);
             return Err(TrainError::NonFinite { epoch, cost, first });
+        }
+
+        // Every sigmoid the cost passes through is saturated (σ' rounds to
+        // 0), as a huge η leaves them: nothing can move the network now.
+        if cost > 0.0 && self.gradient.iter().all(|&g| g == 0.0) {
+            return Err(TrainError::Stalled { epoch, cost });
         }
 
         // A change of network (or the first step) starts from rest.
@@ -225,6 +232,16 @@ pub enum TrainError {
         /// operands; or the parameter whose update overflows.
         first: Option<String>,
     },
+    /// Every entry of ∂C_T/∂p was exactly 0 at this epoch (1-based) while
+    /// C_T was not: the units are saturated, σ'(z) rounds to 0, and no
+    /// step of gradient descent can change the network any more. A too
+    /// large η leads here. The parameters were not updated.
+    Stalled {
+        /// The epoch at which it happened.
+        epoch: usize,
+        /// C_T at that epoch.
+        cost: f64,
+    },
 }
 
 impl fmt::Display for TrainError {
@@ -246,6 +263,14 @@ impl fmt::Display for TrainError {
                     None => Ok(()),
                 }
             }
+            TrainError::Stalled { epoch, cost } => write!(
+                f,
+                "training stalled at epoch {epoch}: every ∂C_T/∂p is exactly 0 while \
+                 C_T = {cost}, so no step can change the network (its sigmoid units are \
+                 saturated; a smaller learning rate η avoids that); the parameters of epoch {} \
+                 were kept",
+                epoch - 1
+            ),
         }
     }
 }
