@@ -41,7 +41,8 @@ pub struct NonFinite {
     pub kind: NonFiniteKind,
     /// The node's value.
     pub value: f64,
-    /// The node's adjoint, if gradients were given and reach it.
+    /// The node's adjoint, if gradients were given: 0 for a node the
+    /// output does not depend on, as [`Gradients::wrt`] says.
     pub adjoint: Option<f64>,
     /// The first operands (up to 8), as positions and values.
     pub operands: Vec<(usize, f64)>,
