@@ -194,7 +194,8 @@ fn run(options: &Options) -> Result<(), String> {
     say!(out);
     say!(
         out,
-        "final C_T = {cost:.12e} after {done} epochs ({:.1} ms)",
+        "final C_T = {cost:.12e} after {done} epoch{} ({:.1} ms)",
+        if done == 1 { "" } else { "s" },
         ms(elapsed)
     );
 
