@@ -94,12 +94,8 @@ impl Tape {
 
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
-        let start = nodes.parents.len();
-        nodes.parents.extend(inputs.iter().map(|input| input.index));
-        let values = inputs
-            .iter()
-            .map(|input| nodes.nodes[input.index as usize].value);
-        nodes.partials.extend(values);
+        // The inputs' values are the partials towards the weights.
+        let start = nodes.push_operands(inputs);
         let units = record_units(nodes, parameters, start, n, true);
         outputs.extend(units.map(|index| Var::new(self, index)));
     }

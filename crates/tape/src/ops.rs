@@ -278,12 +278,7 @@ impl Tape {
         }
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
-        let start = nodes.parents.len();
-        nodes.parents.extend(terms.iter().map(|term| term.index));
-        let values = terms
-            .iter()
-            .map(|term| nodes.nodes[term.index as usize].value);
-        nodes.partials.extend(values);
+        let start = nodes.push_operands(terms);
         let value = rules::log_sum_exp_in_place(&mut nodes.partials[start..]);
         Var::new(self, nodes.push_many(Op::LogSumExp, start, value))
     }

@@ -151,6 +151,21 @@ impl Nodes {
         self.push(op, node)
     }
 
+    /// Pushes an edge towards each of `operands` onto the shared lists,
+    /// with the operand's value as its partial for now, and returns where
+    /// the edges start. Operations whose partials are computed from their
+    /// operands' values (a softmax, an affine layer's inputs) start so.
+    pub(crate) fn push_operands(&mut self, operands: &[Var<'_>]) -> usize {
+        let start = self.parents.len();
+        self.parents
+            .extend(operands.iter().map(|operand| operand.index));
+        let values = operands
+            .iter()
+            .map(|operand| self.nodes[operand.index as usize].value);
+        self.partials.extend(values);
+        start
+    }
+
     /// The value of node `index`.
     #[inline(always)]
     pub(crate) fn value(&self, index: u32) -> f64 {
