@@ -10,14 +10,18 @@
 //! - central finite differences, which know nothing of the tape;
 //! - a fresh recording, for a replayed tape.
 //!
-//! A fused layer whose parameters are not consecutive nodes falls back to
-//! exactly the general operations of the second formulation. A bitwise
-//! agreement would then prove nothing about the compact path, so the tests
-//! check by the tape's length which path each layer took.
+//! A fused layer takes its parameters as a `Block`, consecutive nodes by
+//! construction, so it has one path only. Handles that are not one block
+//! are `nn`'s to deal with: it records such a layer unit by unit with the
+//! general operations of the second formulation. So the file also checks
+//! `Tape::block`, which tells the two kinds of handles apart, against the
+//! order the handles were recorded in, and `nn`'s two paths against each
+//! other, bit for bit, with the tape's length showing which path ran.
 
+use nn::Layer;
 use proptest::collection::vec;
 use proptest::prelude::*;
-use tape::{Gradients, Tape, Var, check_gradient};
+use tape::{Block, Gradients, Tape, Var, check_gradient};
 
 /// Cases per property: enough to meet every shape of a small network, few
 /// enough that the file runs well under a second in a debug build.
@@ -34,9 +38,15 @@ const FINITE_DIFFERENCE_TOLERANCE: f64 = 1e-8;
 /// more than one, so that a value left over from the replay before is met.
 const REPLAYS: std::ops::RangeInclusive<usize> = 2..=4;
 
-/// The value of the unrelated variables of [`Layout::Interleaved`]; any
-/// number will do, since nothing reads them.
+/// The value of the unrelated variables a [`Layout`] records between
+/// handles; any number will do, since nothing reads them.
 const UNRELATED: f64 = 7.0;
+
+/// The layer sizes of the `nn` network whose two paths are compared.
+const SIZES: [usize; 3] = [12, 3, 2];
+
+/// Its parameters: 3·(12 + 1) + 2·(3 + 1).
+const PARAMETERS_OF_SIZES: usize = 47;
 
 // Exact comparison.
 
@@ -62,9 +72,14 @@ fn gradient(grads: &Gradients, vars: &[Var<'_>]) -> Vec<f64> {
     vars.iter().map(|&var| grads.wrt(var)).collect()
 }
 
-/// One input variable per value, recorded one after another.
-fn vars<'t>(tape: &'t Tape, values: &[f64]) -> Vec<Var<'t>> {
-    values.iter().map(|&value| tape.var(value)).collect()
+/// The position of each node on its tape.
+fn indices(vars: &[Var<'_>]) -> Vec<usize> {
+    vars.iter().map(|var| var.index()).collect()
+}
+
+/// The handles of a block's nodes, in order.
+fn handles(block: Block<'_>) -> Vec<Var<'_>> {
+    block.iter().collect()
 }
 
 // The two formulations.
@@ -90,7 +105,7 @@ enum LayerInputs<'a, 't> {
 fn layer<'t>(
     tape: &'t Tape,
     formulation: Formulation,
-    parameters: &[Var<'t>],
+    parameters: Block<'t>,
     inputs: LayerInputs<'_, 't>,
 ) -> Vec<Var<'t>> {
     let mut z = Vec::new();
@@ -101,11 +116,13 @@ fn layer<'t>(
         }
         (Formulation::Elementary, LayerInputs::Variable(x)) => {
             let n = x.len();
+            let parameters = handles(parameters);
             let units = parameters.chunks_exact(n + 1);
             z.extend(units.map(|unit| tape.dot(&unit[..n], x) + unit[n]));
         }
         (Formulation::Elementary, LayerInputs::Constant(x)) => {
             let n = x.len();
+            let parameters = handles(parameters);
             let units = parameters.chunks_exact(n + 1);
             z.extend(units.map(|unit| tape.linear(x, &unit[..n]) + unit[n]));
         }
@@ -145,14 +162,14 @@ fn cost<'t>(
 /// parameters (n + 1 a hidden unit), the second's (one per hidden unit and
 /// a bias, for each output) and one target per output.
 #[derive(Clone, Debug)]
-struct Network {
+struct TwoLayers {
     inputs: Vec<f64>,
     first: Vec<f64>,
     second: Vec<f64>,
     targets: Vec<f64>,
 }
 
-impl Network {
+impl TwoLayers {
     fn hidden(&self) -> usize {
         self.first.len() / (self.inputs.len() + 1)
     }
@@ -162,7 +179,7 @@ impl Network {
     }
 
     /// The values [`Tape::replay`] takes, in the order [`record`] records
-    /// the inputs with [`Layout::Consecutive`].
+    /// the inputs.
     fn replay_inputs(&self, inputs: Inputs) -> Vec<f64> {
         let x = match inputs {
             Inputs::Variable => &self.inputs[..],
@@ -180,59 +197,20 @@ enum Inputs {
     Constant,
 }
 
-/// Where the parameters go on the tape.
-#[derive(Clone, Debug)]
-enum Layout {
-    /// One after another, as `Tape::var` in a loop records them: the fused
-    /// layer's compact path.
-    Consecutive,
-    /// With an unrelated variable before every unit's bias: the fallback.
-    Interleaved,
-    /// In the order of a permutation of each layer's parameters: the
-    /// fallback, unless the permutation happens to be the identity.
-    Shuffled {
-        first: Vec<usize>,
-        second: Vec<usize>,
-    },
-}
-
-/// Where one layer's parameters go: a [`Layout`] for one layer.
-#[derive(Clone, Copy, Debug)]
-enum Placement<'a> {
-    Consecutive,
-    Interleaved,
-    Order(&'a [usize]),
-}
-
-impl Layout {
-    /// The placement of the first layer's parameters and of the second's.
-    fn placements(&self) -> [Placement<'_>; 2] {
-        match self {
-            Layout::Consecutive => [Placement::Consecutive; 2],
-            Layout::Interleaved => [Placement::Interleaved; 2],
-            Layout::Shuffled { first, second } => {
-                [Placement::Order(first), Placement::Order(second)]
-            }
-        }
-    }
-}
-
 /// How to record a network.
 #[derive(Clone, Debug)]
 struct Recipe {
     inputs: Inputs,
     cost: Cost,
     formulation: Formulation,
-    layout: Layout,
 }
 
-/// A recording of the network: the handles of its variables, in the
-/// network's order whatever the layout, and every intermediate.
+/// A recording of the network: the handles of its variables and every
+/// intermediate.
 struct Recorded<'t> {
     inputs: Vec<Var<'t>>,
-    first: Vec<Var<'t>>,
-    second: Vec<Var<'t>>,
-    unrelated: Vec<Var<'t>>,
+    first: Block<'t>,
+    second: Block<'t>,
     hidden: Vec<Var<'t>>,
     activations: Vec<Var<'t>>,
     outputs: Vec<Var<'t>>,
@@ -249,13 +227,12 @@ impl Recorded<'_> {
         Exactly(all)
     }
 
-    /// The gradient towards every variable and intermediate but the
-    /// unrelated ones, which are checked on their own.
+    /// The gradient towards every variable and intermediate.
     fn gradient(&self, grads: &Gradients) -> Exactly {
         let nodes = [
             &self.inputs,
-            &self.first,
-            &self.second,
+            &handles(self.first),
+            &handles(self.second),
             &self.hidden,
             &self.activations,
             &self.outputs,
@@ -269,66 +246,24 @@ impl Recorded<'_> {
     }
 }
 
-/// Records the parameters `values` of a layer over `inputs` inputs as
-/// `placement` says, and returns them in the network's order; the
-/// unrelated variables of [`Placement::Interleaved`] go to `unrelated`.
-fn parameters<'t>(
-    tape: &'t Tape,
-    values: &[f64],
-    inputs: usize,
-    placement: Placement<'_>,
-    unrelated: &mut Vec<Var<'t>>,
-) -> Vec<Var<'t>> {
-    match placement {
-        Placement::Consecutive => vars(tape, values),
-        Placement::Interleaved => {
-            let mut parameters = Vec::with_capacity(values.len());
-            for unit in values.chunks_exact(inputs + 1) {
-                parameters.extend(vars(tape, &unit[..inputs]));
-                unrelated.push(tape.var(UNRELATED));
-                parameters.push(tape.var(unit[inputs]));
-            }
-            parameters
-        }
-        Placement::Order(order) => {
-            let mut slots = vec![None; values.len()];
-            for &k in order {
-                slots[k] = Some(tape.var(values[k]));
-            }
-            let slots = slots.into_iter();
-            slots.map(|slot| slot.expect("a permutation")).collect()
-        }
-    }
-}
-
 /// Records z¹ = W¹x + b¹, a = σ(z¹), z² = W²a + b² and the cost, with the
 /// variable inputs (if any) first, then the first layer's parameters, then
-/// the second's.
-fn record<'t>(tape: &'t Tape, network: &Network, recipe: &Recipe) -> Recorded<'t> {
+/// the second's, each layer's as one block.
+fn record<'t>(tape: &'t Tape, network: &TwoLayers, recipe: &Recipe) -> Recorded<'t> {
     let formulation = recipe.formulation;
     let inputs = match recipe.inputs {
-        Inputs::Variable => vars(tape, &network.inputs),
+        Inputs::Variable => handles(tape.vars(&network.inputs)),
         Inputs::Constant => Vec::new(),
     };
-    let [first_placement, second_placement] = recipe.layout.placements();
-    let mut unrelated = Vec::new();
-    let n = network.inputs.len();
-    let first = parameters(tape, &network.first, n, first_placement, &mut unrelated);
-    let hidden_units = network.hidden();
-    let second = parameters(
-        tape,
-        &network.second,
-        hidden_units,
-        second_placement,
-        &mut unrelated,
-    );
+    let first = tape.vars(&network.first);
+    let second = tape.vars(&network.second);
 
     let before = tape.len();
     let layer_inputs = match recipe.inputs {
         Inputs::Variable => LayerInputs::Variable(&inputs),
         Inputs::Constant => LayerInputs::Constant(&network.inputs),
     };
-    let hidden = layer(tape, formulation, &first, layer_inputs);
+    let hidden = layer(tape, formulation, first, layer_inputs);
     let first_nodes = tape.len() - before;
     let activations: Vec<_> = hidden.iter().map(|z| z.sigmoid()).collect();
 
@@ -336,7 +271,7 @@ fn record<'t>(tape: &'t Tape, network: &Network, recipe: &Recipe) -> Recorded<'t
     let outputs = layer(
         tape,
         formulation,
-        &second,
+        second,
         LayerInputs::Variable(&activations),
     );
     let second_nodes = tape.len() - before;
@@ -345,7 +280,6 @@ fn record<'t>(tape: &'t Tape, network: &Network, recipe: &Recipe) -> Recorded<'t
         inputs,
         first,
         second,
-        unrelated,
         hidden,
         activations,
         outputs,
@@ -354,11 +288,65 @@ fn record<'t>(tape: &'t Tape, network: &Network, recipe: &Recipe) -> Recorded<'t
     }
 }
 
+// Handles laid out on a tape, for `Tape::block` and `nn`'s two paths.
+
+/// How a list of handles is recorded on a tape.
+#[derive(Clone, Debug)]
+enum Layout {
+    /// Handle k recorded after `gaps[k]` unrelated variables: one block
+    /// exactly when no gap falls between two handles (a gap before the
+    /// first one does not).
+    Gaps(Vec<usize>),
+    /// Handle `order[0]` recorded first, then `order[1]` and so on: one
+    /// block exactly when the order is the identity.
+    Shuffled(Vec<usize>),
+}
+
+impl Layout {
+    /// Whether handles laid out so are consecutive nodes in list order, by
+    /// the layout alone: the oracle for `Tape::block`.
+    fn is_one_block(&self) -> bool {
+        match self {
+            Layout::Gaps(gaps) => gaps.iter().skip(1).all(|&gap| gap == 0),
+            Layout::Shuffled(order) => order.iter().enumerate().all(|(k, &slot)| k == slot),
+        }
+    }
+}
+
+/// Records one variable per value as `layout` says, and returns their
+/// handles in the order of `values`, and the unrelated variables.
+fn record_handles<'t>(
+    tape: &'t Tape,
+    values: &[f64],
+    layout: &Layout,
+) -> (Vec<Var<'t>>, Vec<Var<'t>>) {
+    let mut unrelated = Vec::new();
+    let handles = match layout {
+        Layout::Gaps(gaps) => {
+            let mut handles = Vec::with_capacity(values.len());
+            for (&value, &gap) in values.iter().zip(gaps) {
+                unrelated.extend((0..gap).map(|_| tape.var(UNRELATED)));
+                handles.push(tape.var(value));
+            }
+            handles
+        }
+        Layout::Shuffled(order) => {
+            let mut slots = vec![None; values.len()];
+            for &k in order {
+                slots[k] = Some(tape.var(values[k]));
+            }
+            let slots = slots.into_iter();
+            slots.map(|slot| slot.expect("a permutation")).collect()
+        }
+    };
+    (handles, unrelated)
+}
+
 // Strategies.
 
 /// A network of the given shape, with parameters and inputs of the size a
 /// network meets and targets in the sigmoid's range.
-fn shaped(inputs: usize, hidden: usize, outputs: usize) -> impl Strategy<Value = Network> {
+fn shaped(inputs: usize, hidden: usize, outputs: usize) -> impl Strategy<Value = TwoLayers> {
     let value = -2.0..2.0;
     (
         vec(value.clone(), inputs),
@@ -366,7 +354,7 @@ fn shaped(inputs: usize, hidden: usize, outputs: usize) -> impl Strategy<Value =
         vec(value, outputs * (hidden + 1)),
         vec(0.0..1.0, outputs),
     )
-        .prop_map(|(inputs, first, second, targets)| Network {
+        .prop_map(|(inputs, first, second, targets)| TwoLayers {
             inputs,
             first,
             second,
@@ -375,7 +363,7 @@ fn shaped(inputs: usize, hidden: usize, outputs: usize) -> impl Strategy<Value =
 }
 
 /// A network of up to `max_inputs` inputs and `max_units` units a layer.
-fn network(max_inputs: usize, max_units: usize) -> impl Strategy<Value = Network> {
+fn network(max_inputs: usize, max_units: usize) -> impl Strategy<Value = TwoLayers> {
     (1..=max_inputs, 1..=max_units, 1..=max_units)
         .prop_flat_map(|(inputs, hidden, outputs)| shaped(inputs, hidden, outputs))
 }
@@ -388,23 +376,28 @@ fn cost_kind() -> impl Strategy<Value = Cost> {
     prop_oneof![Just(Cost::Sum), Just(Cost::SquaredError)]
 }
 
-/// A network and a permutation of each layer's parameters.
-fn shuffled_network() -> impl Strategy<Value = (Network, Layout)> {
-    network(20, 10).prop_flat_map(|network| {
-        let first: Vec<usize> = (0..network.first.len()).collect();
-        let second: Vec<usize> = (0..network.second.len()).collect();
-        let layout = (Just(first).prop_shuffle(), Just(second).prop_shuffle())
-            .prop_map(|(first, second)| Layout::Shuffled { first, second });
-        (Just(network), layout)
-    })
-}
-
 /// A network and a few more points of the same shape to replay it at.
-fn network_and_replays() -> impl Strategy<Value = (Network, Vec<Network>)> {
+fn network_and_replays() -> impl Strategy<Value = (TwoLayers, Vec<TwoLayers>)> {
     (1..=8usize, 1..=6usize, 1..=6usize).prop_flat_map(|(inputs, hidden, outputs)| {
         let later = vec(shaped(inputs, hidden, outputs), REPLAYS);
         (shaped(inputs, hidden, outputs), later)
     })
+}
+
+/// A layout of `n` handles: mostly with no gap before a handle, so that
+/// lists with no gap inside come up too, or in a shuffled order.
+fn layout(n: usize) -> impl Strategy<Value = Layout> {
+    let gap = prop_oneof![3 => Just(0usize), 1 => 1..=2usize];
+    let identity: Vec<usize> = (0..n).collect();
+    prop_oneof![
+        vec(gap, n).prop_map(Layout::Gaps),
+        Just(identity).prop_shuffle().prop_map(Layout::Shuffled),
+    ]
+}
+
+/// Up to 12 values and a layout for them.
+fn values_and_layout() -> impl Strategy<Value = (Vec<f64>, Layout)> {
+    (0..=12usize).prop_flat_map(|n| (vec(-2.0..2.0, n), layout(n)))
 }
 
 // Small layers by hand.
@@ -429,43 +422,32 @@ const PARAMETER_PARTIALS: [[f64; 8]; 2] = [
 /// Row j: ∂z_j/∂x_i = w_ji.
 const INPUT_PARTIALS: [[f64; 3]; 2] = [[1.0, 2.0, -3.0], [-0.5, 4.0, 1.5]];
 
-/// Records the hand-worked layer with its parameters placed as `layout`
-/// says, and checks values and partials against the tables above; `nodes`
-/// is how many nodes the layer must add (2 for the compact path).
-fn check_hand_layer(inputs: Inputs, layout: Layout, nodes: usize) {
+/// Records the hand-worked layer and checks values and partials against
+/// the tables above, and that the layer is one node a unit.
+fn check_hand_layer(inputs: Inputs) {
     let tape = Tape::new();
     let x = match inputs {
-        Inputs::Variable => vars(&tape, &X),
+        Inputs::Variable => handles(tape.vars(&X)),
         Inputs::Constant => Vec::new(),
     };
-    let [placement, _] = layout.placements();
-    let mut unrelated = Vec::new();
-    let w = parameters(&tape, &PARAMETERS, 3, placement, &mut unrelated);
+    let w = tape.vars(&PARAMETERS);
 
     let before = tape.len();
     let layer_inputs = match inputs {
         Inputs::Variable => LayerInputs::Variable(&x),
         Inputs::Constant => LayerInputs::Constant(&X),
     };
-    let z = layer(&tape, Formulation::Fused, &w, layer_inputs);
-    assert_eq!(tape.len() - before, nodes, "nodes recorded for {layout:?}");
-    assert_eq!(Exactly(values(&z)), Exactly(Z.to_vec()), "z for {layout:?}");
+    let z = layer(&tape, Formulation::Fused, w, layer_inputs);
+    assert_eq!(tape.len() - before, 2, "nodes recorded for {inputs:?}");
+    assert_eq!(Exactly(values(&z)), Exactly(Z.to_vec()), "z for {inputs:?}");
 
     for (j, &z_j) in z.iter().enumerate() {
         let grads = tape.backward(z_j);
         let expected = PARAMETER_PARTIALS[j].to_vec();
         assert_eq!(
-            Exactly(gradient(&grads, &w)),
+            Exactly(gradient(&grads, &handles(w))),
             Exactly(expected),
             "∂z_{}/∂w",
-            j + 1
-        );
-        let expected = vec![0.0; unrelated.len()];
-        let got = gradient(&grads, &unrelated);
-        assert_eq!(
-            Exactly(got),
-            Exactly(expected),
-            "∂z_{} towards unrelated",
             j + 1
         );
         if let Inputs::Variable = inputs {
@@ -482,31 +464,12 @@ fn check_hand_layer(inputs: Inputs, layout: Layout, nodes: usize) {
 
 #[test]
 fn hand_worked_layer_over_variable_inputs() {
-    check_hand_layer(Inputs::Variable, Layout::Consecutive, 2);
+    check_hand_layer(Inputs::Variable);
 }
 
 #[test]
 fn hand_worked_layer_over_constant_inputs() {
-    check_hand_layer(Inputs::Constant, Layout::Consecutive, 2);
-}
-
-#[test]
-fn hand_worked_layer_with_parameters_apart() {
-    // Two nodes a unit, a dot product and the bias's sum: the fallback.
-    for inputs in [Inputs::Variable, Inputs::Constant] {
-        check_hand_layer(inputs, Layout::Interleaved, 4);
-        // The second unit's parameters recorded before the first's.
-        let units_swapped = Layout::Shuffled {
-            first: vec![4, 5, 6, 7, 0, 1, 2, 3],
-            second: Vec::new(),
-        };
-        check_hand_layer(inputs, units_swapped, 4);
-        let reversed = Layout::Shuffled {
-            first: (0..8).rev().collect(),
-            second: Vec::new(),
-        };
-        check_hand_layer(inputs, reversed, 4);
-    }
+    check_hand_layer(Inputs::Constant);
 }
 
 #[test]
@@ -515,34 +478,36 @@ fn an_input_twice_and_a_weight_as_an_input_collect_every_path() {
 
     // z = 2x + 3x + 1 at x = 0.5 is 3.5, and dz/dx = 2 + 3 = 5.
     let x = tape.var(0.5);
-    let w = vars(&tape, &[2.0, 3.0, 1.0]);
+    let w = tape.vars(&[2.0, 3.0, 1.0]);
     let mut z = Vec::new();
-    tape.affine(&w, &[x, x], &mut z);
+    tape.affine(w, &[x, x], &mut z);
     assert_eq!(z[0].value(), 3.5);
     let grads = tape.backward(z[0]);
     assert_eq!(grads.wrt(x), 5.0);
-    assert_eq!(gradient(&grads, &w), [0.5, 0.5, 1.0]);
+    assert_eq!(gradient(&grads, &handles(w)), [0.5, 0.5, 1.0]);
 
     // z = w·w + b at w = 3, b = 1 is 10, and dz/dw = 2w = 6: x_1 = w
     // through the weight's edge and w_11 = 3 through the input's.
-    let wb = vars(&tape, &[3.0, 1.0]);
+    let wb = tape.vars(&[3.0, 1.0]);
     let mut z = Vec::new();
-    tape.affine(&wb, &wb[..1], &mut z);
+    tape.affine(wb, &handles(wb)[..1], &mut z);
     assert_eq!(z[0].value(), 10.0);
-    assert_eq!(gradient(&tape.backward(z[0]), &wb), [6.0, 1.0]);
+    assert_eq!(gradient(&tape.backward(z[0]), &handles(wb)), [6.0, 1.0]);
 }
 
 #[test]
 fn parameters_that_are_results_of_operations() {
-    // p = 2v, recorded in a loop, are consecutive nodes: one unit's node.
+    // p = 2v, recorded in a loop, are consecutive nodes, so they are a
+    // block, and the layer is one unit's node.
     // z = 2·1·3 + 2·(-2)·0.25 + 2·0.5 = 6 - 1 + 1 = 6, and
     // ∂z/∂v = 2·(x_1, x_2, 1) = (6, 0.5, 2).
     let tape = Tape::new();
-    let v = vars(&tape, &[1.0, -2.0, 0.5]);
+    let v = handles(tape.vars(&[1.0, -2.0, 0.5]));
     let p: Vec<_> = v.iter().map(|&v| v * 2.0).collect();
+    let p = tape.block(&p).expect("products recorded one after another");
     let before = tape.len();
     let mut z = Vec::new();
-    tape.affine_constant(&p, &[3.0, 0.25], &mut z);
+    tape.affine_constant(p, &[3.0, 0.25], &mut z);
     assert_eq!(tape.len() - before, 1);
     assert_eq!(z[0].value(), 6.0);
     assert_eq!(gradient(&tape.backward(z[0]), &v), [6.0, 0.5, 2.0]);
@@ -553,14 +518,13 @@ fn hand_worked_squared_error() {
     // C = ½((0.75 - 1)² + (0.5 - 0)² + (-1 - 0.5)²) = ½(0.0625 + 0.25 + 2.25)
     //   = 1.28125, and ∂C/∂a_i = a_i - t_i = (-0.25, 0.5, -1.5).
     let tape = Tape::new();
-    let a = vars(&tape, &[0.75, 0.5, -1.0]);
+    let a = handles(tape.vars(&[0.75, 0.5, -1.0]));
     let cost = tape.squared_error(&a, &[1.0, 0.0, 0.5]);
     assert_eq!(cost.value(), 1.28125);
     assert_eq!(gradient(&tape.backward(cost), &a), [-0.25, 0.5, -1.5]);
 }
 
-// Against the elementary formulation, bit for bit: with consecutive
-// parameters (the compact path) and with parameters apart (the fallback).
+// Against the elementary formulation, bit for bit.
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(CASES))]
@@ -575,7 +539,6 @@ proptest! {
             inputs,
             cost,
             formulation: Formulation::Fused,
-            layout: Layout::Consecutive,
         };
         let elementary_recipe = Recipe {
             formulation: Formulation::Elementary,
@@ -585,73 +548,11 @@ proptest! {
         let fused = record(&fused_tape, &network, &fused_recipe);
         let elementary = record(&elementary_tape, &network, &elementary_recipe);
 
-        // One node a unit: what is compared is the compact path.
+        // One node a unit, against two for a dot product and the bias's
+        // sum: the tapes were recorded by different code.
         prop_assert_eq!(fused.layer_nodes, [network.hidden(), network.outputs()]);
-        prop_assert_eq!(fused.values(), elementary.values());
-        let fused_grads = fused_tape.backward(fused.cost);
-        let elementary_grads = elementary_tape.backward(elementary.cost);
-        prop_assert_eq!(
-            fused.gradient(&fused_grads),
-            elementary.gradient(&elementary_grads)
-        );
-    }
-
-    #[test]
-    fn interleaved_parameters_give_the_elementary_numbers(
-        network in network(20, 10),
-        inputs in input_kind(),
-        cost in cost_kind(),
-    ) {
-        let recipe = Recipe {
-            inputs,
-            cost,
-            formulation: Formulation::Fused,
-            layout: Layout::Interleaved,
-        };
-        let oracle = Recipe {
-            formulation: Formulation::Elementary,
-            layout: Layout::Consecutive,
-            ..recipe.clone()
-        };
-        let (fused_tape, elementary_tape) = (Tape::new(), Tape::new());
-        let fused = record(&fused_tape, &network, &recipe);
-        let elementary = record(&elementary_tape, &network, &oracle);
-
-        // Two nodes a unit (a dot product and the bias's sum): the fallback.
-        let expected_nodes = [2 * network.hidden(), 2 * network.outputs()];
-        prop_assert_eq!(fused.layer_nodes, expected_nodes);
-        prop_assert_eq!(fused.values(), elementary.values());
-        let fused_grads = fused_tape.backward(fused.cost);
-        let elementary_grads = elementary_tape.backward(elementary.cost);
-        prop_assert_eq!(
-            fused.gradient(&fused_grads),
-            elementary.gradient(&elementary_grads)
-        );
-        let zeros = vec![0.0; fused.unrelated.len()];
-        prop_assert_eq!(Exactly(gradient(&fused_grads, &fused.unrelated)), Exactly(zeros));
-    }
-
-    #[test]
-    fn shuffled_parameters_give_the_elementary_numbers(
-        (network, layout) in shuffled_network(),
-        inputs in input_kind(),
-        cost in cost_kind(),
-    ) {
-        let recipe = Recipe {
-            inputs,
-            cost,
-            formulation: Formulation::Fused,
-            layout,
-        };
-        let oracle = Recipe {
-            formulation: Formulation::Elementary,
-            layout: Layout::Consecutive,
-            ..recipe.clone()
-        };
-        let (fused_tape, elementary_tape) = (Tape::new(), Tape::new());
-        let fused = record(&fused_tape, &network, &recipe);
-        let elementary = record(&elementary_tape, &network, &oracle);
-
+        let elementary_nodes = [2 * network.hidden(), 2 * network.outputs()];
+        prop_assert_eq!(elementary.layer_nodes, elementary_nodes);
         prop_assert_eq!(fused.values(), elementary.values());
         let fused_grads = fused_tape.backward(fused.cost);
         let elementary_grads = elementary_tape.backward(elementary.cost);
@@ -673,8 +574,8 @@ proptest! {
         inputs in input_kind(),
     ) {
         // The point is the variable inputs (if any), then each layer's
-        // parameters: check_gradient records them in that order, so each
-        // layer's parameters are consecutive and the compact path is taken.
+        // parameters: check_gradient records them one after another, so
+        // the parameters are one block, which each layer takes a slice of.
         let n = network.inputs.len();
         let point = network.replay_inputs(inputs);
         let targets = &network.targets;
@@ -683,7 +584,10 @@ proptest! {
                 Inputs::Variable => v.split_at(n),
                 Inputs::Constant => (&[][..], v),
             };
-            let (first, second) = parameters.split_at(network.first.len());
+            let parameters = tape.block(parameters).expect("inputs recorded in order");
+            let split = network.first.len();
+            let first = parameters.slice(0..split);
+            let second = parameters.slice(split..parameters.len());
             let layer_inputs = match inputs {
                 Inputs::Variable => LayerInputs::Variable(x),
                 Inputs::Constant => LayerInputs::Constant(&network.inputs),
@@ -712,7 +616,6 @@ proptest! {
             inputs,
             cost: Cost::SquaredError,
             formulation: Formulation::Fused,
-            layout: Layout::Consecutive,
         };
         let tape = Tape::with_replay();
         let replayed = record(&tape, &network, &recipe);
@@ -751,18 +654,14 @@ fn replay_refreshes_a_layer_after_a_layer_of_biases_only() {
     // ∂z/∂w = x = 3, as a fresh recording gives.
     let record = |tape: &Tape, [x, b, w, c]: [f64; 4]| {
         let x = tape.var(x);
-        let parameters = vars(tape, &[b, w, c]);
+        let parameters = tape.vars(&[b, w, c]);
         let mut biases = Vec::new();
-        tape.affine(&parameters[..1], &[], &mut biases);
+        tape.affine(parameters.slice(0..1), &[], &mut biases);
         let mut z = Vec::new();
-        tape.affine(&parameters[1..], &[x], &mut z);
+        tape.affine(parameters.slice(1..3), &[x], &mut z);
         let grads = tape.backward(z[0]);
-        vec![
-            biases[0].value(),
-            z[0].value(),
-            grads.wrt(x),
-            grads.wrt(parameters[1]),
-        ]
+        let w = parameters.get(1).expect("the weight");
+        vec![biases[0].value(), z[0].value(), grads.wrt(x), grads.wrt(w)]
     };
     let tape = Tape::with_replay();
     record(&tape, [1.0, -1.0, 2.0, 0.5]);
@@ -786,44 +685,44 @@ fn replay_refreshes_a_layer_after_a_layer_of_biases_only() {
 #[should_panic(expected = "an affine layer over 3 inputs needs 4 parameters per unit")]
 fn affine_refuses_a_parameter_count_not_a_multiple_of_n_plus_1() {
     let tape = Tape::new();
-    let x = vars(&tape, &X);
-    let parameters = vars(&tape, &[1.0; 5]);
-    tape.affine(&parameters, &x, &mut Vec::new());
+    let x = handles(tape.vars(&X));
+    let parameters = tape.vars(&[1.0; 5]);
+    tape.affine(parameters, &x, &mut Vec::new());
 }
 
 #[test]
 #[should_panic(expected = "an affine layer over 2 inputs needs 3 parameters per unit")]
 fn affine_constant_refuses_a_parameter_count_not_a_multiple_of_n_plus_1() {
     let tape = Tape::new();
-    let parameters = vars(&tape, &[1.0; 4]);
-    tape.affine_constant(&parameters, &[1.0, 2.0], &mut Vec::new());
+    let parameters = tape.vars(&[1.0; 4]);
+    tape.affine_constant(parameters, &[1.0, 2.0], &mut Vec::new());
 }
 
 #[test]
-#[should_panic(expected = "a Var of one tape was used in an operation on another tape")]
+#[should_panic(expected = "a Block of one tape was used in an operation on another tape")]
 fn affine_refuses_parameters_of_another_tape() {
-    // Consecutive on their own tape, so that only ownership is wrong.
+    // The right count for the inputs, so that only ownership is wrong.
     let (tape, other) = (Tape::new(), Tape::new());
-    let x = vars(&tape, &[1.0, 2.0]);
-    let parameters = vars(&other, &[1.0; 3]);
-    tape.affine(&parameters, &x, &mut Vec::new());
+    let x = handles(tape.vars(&[1.0, 2.0]));
+    let parameters = other.vars(&[1.0; 3]);
+    tape.affine(parameters, &x, &mut Vec::new());
 }
 
 #[test]
 #[should_panic(expected = "a Var of one tape was used in an operation on another tape")]
-fn affine_refuses_one_parameter_of_another_tape() {
+fn a_block_refuses_one_handle_of_another_tape() {
+    // Where a list of handles becomes a block, before any layer sees it.
     let (tape, other) = (Tape::new(), Tape::new());
-    let x = vars(&tape, &[1.0, 2.0]);
     let parameters = [tape.var(1.0), other.var(1.0), tape.var(1.0)];
-    tape.affine(&parameters, &x, &mut Vec::new());
+    let _ = tape.block(&parameters);
 }
 
 #[test]
-#[should_panic(expected = "a Var of one tape was used in an operation on another tape")]
+#[should_panic(expected = "a Block of one tape was used in an operation on another tape")]
 fn affine_constant_refuses_parameters_of_another_tape() {
     let (tape, other) = (Tape::new(), Tape::new());
-    let parameters = vars(&other, &[1.0; 3]);
-    tape.affine_constant(&parameters, &[1.0, 2.0], &mut Vec::new());
+    let parameters = other.vars(&[1.0; 3]);
+    tape.affine_constant(parameters, &[1.0, 2.0], &mut Vec::new());
 }
 
 #[test]
@@ -831,15 +730,15 @@ fn affine_constant_refuses_parameters_of_another_tape() {
 fn affine_refuses_an_input_of_another_tape() {
     let (tape, other) = (Tape::new(), Tape::new());
     let x = [tape.var(1.0), other.var(2.0)];
-    let parameters = vars(&tape, &[1.0; 3]);
-    tape.affine(&parameters, &x, &mut Vec::new());
+    let parameters = tape.vars(&[1.0; 3]);
+    tape.affine(parameters, &x, &mut Vec::new());
 }
 
 #[test]
 #[should_panic(expected = "Tape::squared_error needs one target per output")]
 fn squared_error_refuses_targets_of_the_wrong_length() {
     let tape = Tape::new();
-    let a = vars(&tape, &[0.5, 0.25]);
+    let a = handles(tape.vars(&[0.5, 0.25]));
     tape.squared_error(&a, &[1.0]);
 }
 
@@ -854,39 +753,36 @@ fn squared_error_refuses_an_output_of_another_tape() {
 #[test]
 fn a_layer_of_no_units_records_nothing() {
     let tape = Tape::new();
-    let x = vars(&tape, &X);
+    let x = handles(tape.vars(&X));
+    let none = tape.vars(&[]);
     let before = tape.len();
     let mut z = Vec::new();
-    tape.affine(&[], &x, &mut z);
-    tape.affine(&[], &[], &mut z);
-    tape.affine_constant(&[], &X, &mut z);
-    tape.affine_constant(&[], &[], &mut z);
+    tape.affine(none, &x, &mut z);
+    tape.affine(none, &[], &mut z);
+    tape.affine_constant(none, &X, &mut z);
+    tape.affine_constant(none, &[], &mut z);
     assert!(z.is_empty(), "{z:?}");
     assert_eq!(tape.len(), before);
 }
 
 #[test]
 fn a_layer_over_no_inputs_is_its_biases() {
-    // z_j = b_j, so ∂z_j/∂b_k is 1 for k = j and 0 otherwise; the same
-    // with the biases apart, which takes the fallback: an empty sum and
-    // the bias's addition, two nodes a unit rather than one.
+    // z_j = b_j, so ∂z_j/∂b_k is 1 for k = j and 0 otherwise, one node a
+    // unit for each of the two layers.
     let biases = [0.75, -1.5];
-    for (placement, nodes) in [(Placement::Consecutive, 4), (Placement::Interleaved, 8)] {
-        let tape = Tape::new();
-        let mut unrelated = Vec::new();
-        let b = parameters(&tape, &biases, 0, placement, &mut unrelated);
-        let before = tape.len();
-        let mut z = Vec::new();
-        tape.affine(&b, &[], &mut z);
-        tape.affine_constant(&b, &[], &mut z);
-        assert_eq!(tape.len() - before, nodes, "{placement:?}");
-        assert_eq!(Exactly(values(&z)), Exactly([biases, biases].concat()));
-        for (j, &z_j) in z.iter().enumerate() {
-            let mut expected = vec![0.0; 2];
-            expected[j % 2] = 1.0;
-            let got = gradient(&tape.backward(z_j), &b);
-            assert_eq!(Exactly(got), Exactly(expected), "z_{j}, {placement:?}");
-        }
+    let tape = Tape::new();
+    let b = tape.vars(&biases);
+    let before = tape.len();
+    let mut z = Vec::new();
+    tape.affine(b, &[], &mut z);
+    tape.affine_constant(b, &[], &mut z);
+    assert_eq!(tape.len() - before, 4);
+    assert_eq!(Exactly(values(&z)), Exactly([biases, biases].concat()));
+    for (j, &z_j) in z.iter().enumerate() {
+        let mut expected = vec![0.0; 2];
+        expected[j % 2] = 1.0;
+        let got = gradient(&tape.backward(z_j), &handles(b));
+        assert_eq!(Exactly(got), Exactly(expected), "z_{j}");
     }
 }
 
@@ -898,20 +794,343 @@ fn gradient_towards_unread_nodes_is_exactly_zero() {
     // recorded before the layer and one recorded after the cost are not on
     // any path to it. Exactly(+0), not merely a small number.
     let tape = Tape::new();
-    let x = vars(&tape, &X);
+    let x = handles(tape.vars(&X));
     let before = tape.var(1.5);
-    let w = vars(&tape, &PARAMETERS);
+    let w = tape.vars(&PARAMETERS);
     let mut z = Vec::new();
-    tape.affine(&w, &x, &mut z);
+    tape.affine(w, &x, &mut z);
     let cost = tape.squared_error(&z[..1], &[0.5]);
     let after = tape.var(2.5);
     let grads = tape.backward(cost);
 
-    let unread = [&w[4..], &[before, after]].concat();
+    let unread = [&handles(w.slice(4..8))[..], &[before, after]].concat();
     let expected = vec![0.0; unread.len()];
     assert_eq!(Exactly(gradient(&grads, &unread)), Exactly(expected));
     assert_eq!(grads.wrt(z[1]).to_bits(), 0.0_f64.to_bits());
 
     // And the unit it does read: ∂C/∂z_1 = z_1 - t = -7.25 - 0.5 = -7.75.
     assert_eq!(grads.wrt(z[0]), -7.75);
+}
+
+// Blocks on their own.
+
+#[test]
+fn vars_of_no_values_is_an_empty_block() {
+    // After the three inputs, at node 3, and recording nothing.
+    let tape = Tape::new();
+    let _ = tape.vars(&X);
+    let empty = tape.vars(&[]);
+    assert_eq!(tape.len(), 3);
+    assert!(empty.is_empty());
+    assert_eq!(empty.len(), 0);
+    assert!(empty.get(0).is_none());
+    assert_eq!(empty.iter().len(), 0);
+    assert_eq!(format!("{empty:?}"), "Block(nodes 3..3)");
+    assert!(tape.block(&[]).is_some_and(Block::is_empty));
+}
+
+#[test]
+fn a_block_yields_its_handles_in_order() {
+    // One variable before the block, so its nodes are 1 … 5.
+    let tape = Tape::new();
+    let _ = tape.var(UNRELATED);
+    let values = [0.5, -1.0, 2.0, 0.25, 4.0];
+    let block = tape.vars(&values);
+    assert_eq!(block.len(), values.len());
+    assert!(!block.is_empty());
+    assert!(std::ptr::eq(block.tape(), &tape));
+
+    let iter = block.iter();
+    assert_eq!(iter.len(), 5);
+    let yielded: Vec<_> = iter.collect();
+    assert_eq!(indices(&yielded), [1, 2, 3, 4, 5]);
+    assert_eq!(Exactly(self::values(&yielded)), Exactly(values.to_vec()));
+    for (k, var) in yielded.iter().enumerate() {
+        let got = block.get(k).map(|v| (v.index(), v.value().to_bits()));
+        assert_eq!(got, Some((var.index(), var.value().to_bits())), "node {k}");
+    }
+}
+
+#[test]
+fn get_past_the_end_of_a_block_is_none() {
+    let tape = Tape::new();
+    let block = tape.vars(&[1.0, 2.0]);
+    let _ = tape.var(UNRELATED);
+    // Node 2 is on the tape, but not in the block.
+    assert!(block.get(1).is_some());
+    assert!(block.get(2).is_none());
+    assert!(block.get(usize::MAX).is_none());
+}
+
+#[test]
+fn debug_prints_the_nodes_as_the_caller_counts_them() {
+    // Node k is the k-th recorded, from 0, as `Var::index` says.
+    let tape = Tape::new();
+    let x = tape.var(1.0);
+    let block = tape.vars(&[2.0, 3.0, 4.0]);
+    assert_eq!(x.index(), 0);
+    assert_eq!(block.get(0).map(Var::index), Some(1));
+    assert_eq!(format!("{block:?}"), "Block(nodes 1..4)");
+    assert_eq!(format!("{:?}", block.slice(1..2)), "Block(nodes 2..3)");
+}
+
+#[test]
+fn a_slice_is_the_block_of_its_handles() {
+    let tape = Tape::new();
+    let _ = tape.var(UNRELATED);
+    let values = [0.5, -1.0, 2.0, 0.25, 4.0];
+    let block = tape.vars(&values);
+    let all = handles(block);
+
+    let middle = block.slice(1..4);
+    assert_eq!(middle.len(), 3);
+    assert_eq!(tape.block(&all[1..4]), Some(middle));
+    assert_eq!(indices(&handles(middle)), [2, 3, 4]);
+    assert_eq!(
+        Exactly(self::values(&handles(middle))),
+        Exactly(values[1..4].to_vec())
+    );
+    assert_eq!(block.slice(0..5), block);
+
+    // Empty slices, at either end.
+    for (range, printed) in [(0..0, "Block(nodes 1..1)"), (5..5, "Block(nodes 6..6)")] {
+        let empty = block.slice(range);
+        assert!(empty.is_empty());
+        assert_eq!(format!("{empty:?}"), printed);
+    }
+}
+
+#[test]
+#[should_panic(expected = "nodes 3..6 of a block of 5 nodes")]
+fn a_slice_past_the_end_of_a_block_panics() {
+    let tape = Tape::new();
+    let _ = tape.vars(&[1.0; 5]).slice(3..6);
+}
+
+#[test]
+#[should_panic(expected = "nodes 3..2 of a block of 5 nodes")]
+fn a_slice_that_ends_before_it_starts_panics() {
+    let tape = Tape::new();
+    let (start, end) = (3, 2);
+    let _ = tape.vars(&[1.0; 5]).slice(start..end);
+}
+
+#[test]
+fn blocks_of_two_tapes_differ_even_at_the_same_nodes() {
+    let (tape, other) = (Tape::new(), Tape::new());
+    let (block, twin) = (tape.vars(&X), other.vars(&X));
+    assert_eq!(format!("{block:?}"), format!("{twin:?}"));
+    assert_ne!(block, twin);
+    assert_ne!(block, block.slice(0..2));
+}
+
+// `Tape::block` against the order the handles were recorded in.
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn block_is_found_exactly_for_handles_in_a_row(
+        (values, layout) in values_and_layout(),
+        before in 0..3usize,
+    ) {
+        let tape = Tape::new();
+        for _ in 0..before {
+            tape.var(UNRELATED);
+        }
+        let (handles, _) = record_handles(&tape, &values, &layout);
+        let block = tape.block(&handles);
+        prop_assert_eq!(block.is_some(), layout.is_one_block(), "{:?}", block);
+        if let Some(block) = block {
+            prop_assert_eq!(block.len(), handles.len());
+            let found = self::handles(block);
+            prop_assert_eq!(indices(&found), indices(&handles));
+            prop_assert_eq!(Exactly(self::values(&found)), Exactly(values));
+        }
+    }
+
+    #[test]
+    fn the_handles_of_vars_are_the_same_block(
+        values in vec(-2.0..2.0, 0..=12),
+        before in 0..3usize,
+    ) {
+        let tape = Tape::new();
+        for _ in 0..before {
+            tape.var(UNRELATED);
+        }
+        let block = tape.vars(&values);
+        let all = handles(block);
+        prop_assert_eq!(tape.block(&all), Some(block));
+
+        // Every run of them, too, as the slice of the block. (An empty
+        // list is a block, but one at the end of the tape.)
+        for start in 0..all.len() {
+            for end in start + 1..=all.len() {
+                prop_assert_eq!(tape.block(&all[start..end]), Some(block.slice(start..end)));
+            }
+        }
+    }
+}
+
+// `nn`'s two paths: a block of parameters, and handles that are not one.
+
+/// One image through `nn::Network::record_forward` and its cost C_k.
+struct ImageCost {
+    /// a^L and C_k.
+    values: Exactly,
+    /// ∂C_k/∂p for every parameter, in the network's order.
+    gradient: Exactly,
+    /// ∂C_k towards each unrelated variable.
+    unrelated: Exactly,
+    /// The nodes the forward pass added to the tape.
+    forward_nodes: usize,
+}
+
+/// Records `image` through `network` with its parameters laid out as
+/// `layout` says, or (for `None`) as `Network::record_parameters` records
+/// them, and passed to the network in its own order either way.
+fn image_cost(network: &nn::Network, image: &nn::Image, layout: Option<&Layout>) -> ImageCost {
+    let tape = Tape::new();
+    let (parameters, unrelated) = match layout {
+        None => (network.record_parameters(&tape).to_vec(), Vec::new()),
+        Some(layout) => {
+            let values: Vec<f64> = network.parameters().values().copied().collect();
+            record_handles(&tape, &values, layout)
+        }
+    };
+
+    let before = tape.len();
+    let outputs = network.record_forward(&tape, &parameters, image.pixels());
+    let forward_nodes = tape.len() - before;
+    let cost = nn::record_image_cost(&tape, &outputs, image.label());
+    let grads = tape.backward(cost);
+
+    let mut values = self::values(&outputs);
+    values.push(cost.value());
+    ImageCost {
+        values: Exactly(values),
+        gradient: Exactly(gradient(&grads, &parameters)),
+        unrelated: Exactly(gradient(&grads, &unrelated)),
+        forward_nodes,
+    }
+}
+
+/// The units of every layer after the input layer.
+fn units(network: &nn::Network) -> usize {
+    network.layers().iter().map(Layer::units).sum()
+}
+
+/// The nodes `nn` records for a forward pass: z and σ(z) a unit from a
+/// block; a dot product (or linear combination), the bias's sum and σ a
+/// unit from other handles.
+fn forward_nodes(network: &nn::Network, one_block: bool) -> usize {
+    if one_block {
+        2 * units(network)
+    } else {
+        3 * units(network)
+    }
+}
+
+/// A layout of the network's parameters in which no two are consecutive.
+fn interleaved() -> Layout {
+    Layout::Gaps(vec![1; PARAMETERS_OF_SIZES])
+}
+
+/// A layout of the network's parameters from the last to the first.
+fn reversed() -> Layout {
+    Layout::Shuffled((0..PARAMETERS_OF_SIZES).rev().collect())
+}
+
+/// Checks that `nn` gives the same numbers, bit for bit, with the
+/// parameters laid out as `layout` says as with them in one block.
+fn check_image_against_the_block(
+    network: &nn::Network,
+    image: &nn::Image,
+    layout: &Layout,
+) -> Result<(), TestCaseError> {
+    let block = image_cost(network, image, None);
+    let laid_out = image_cost(network, image, Some(layout));
+
+    // Both paths ran: the block's one node a unit, and the other's.
+    prop_assert_eq!(block.forward_nodes, forward_nodes(network, true));
+    let expected = forward_nodes(network, layout.is_one_block());
+    prop_assert_eq!(laid_out.forward_nodes, expected, "{:?}", layout);
+
+    prop_assert_eq!(laid_out.values, block.values);
+    prop_assert_eq!(laid_out.gradient, block.gradient);
+    let zeros = vec![0.0; laid_out.unrelated.0.len()];
+    prop_assert_eq!(laid_out.unrelated, Exactly(zeros));
+    Ok(())
+}
+
+#[test]
+fn the_network_has_the_parameters_the_layouts_are_made_for() {
+    let network = nn::Network::new(&SIZES, 1);
+    assert_eq!(network.parameters().len(), PARAMETERS_OF_SIZES);
+}
+
+#[test]
+fn nn_records_interleaved_or_reversed_parameters_to_the_block_numbers() {
+    let data = nn::Dataset::builtin();
+    for seed in [1, 2, 3] {
+        let network = nn::Network::new(&SIZES, seed);
+        for image in data.images().iter().step_by(7) {
+            for layout in [interleaved(), reversed()] {
+                let checked = check_image_against_the_block(&network, image, &layout);
+                assert!(
+                    checked.is_ok(),
+                    "seed {seed}, line {}: {checked:?}",
+                    image.line()
+                );
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(CASES))]
+
+    #[test]
+    fn nn_records_parameters_in_any_layout_to_the_block_numbers(
+        seed in any::<u64>(),
+        image in any::<prop::sample::Index>(),
+        layout in layout(PARAMETERS_OF_SIZES),
+    ) {
+        let network = nn::Network::new(&SIZES, seed);
+        let data = nn::Dataset::builtin();
+        check_image_against_the_block(&network, image.get(data.images()), &layout)?;
+    }
+}
+
+#[test]
+fn nn_total_cost_is_the_same_from_parameters_that_are_no_block() {
+    // C_T over the built-in set, recorded from the network's own block and
+    // from the same values interleaved with unrelated variables.
+    let data = nn::Dataset::builtin();
+    let images = data.images().len();
+    let network = nn::Network::new(&SIZES, 5);
+    let values: Vec<f64> = network.parameters().values().copied().collect();
+
+    let tape = Tape::new();
+    let parameters = network.record_parameters(&tape);
+    let before = tape.len();
+    let total = nn::record_total_cost(&network, &tape, &parameters, &data);
+    let block_nodes = tape.len() - before;
+    let grads = tape.backward(total);
+    let block_gradient = Exactly(gradient(&grads, &parameters));
+
+    let apart = Tape::new();
+    let (handles, unrelated) = record_handles(&apart, &values, &interleaved());
+    let before = apart.len();
+    let apart_total = nn::record_total_cost(&network, &apart, &handles, &data);
+    let apart_nodes = apart.len() - before;
+    let apart_grads = apart.backward(apart_total);
+
+    // Each image: its forward pass and C_k; then C_T.
+    let nodes = |one_block| images * (forward_nodes(&network, one_block) + 1) + 1;
+    assert_eq!((block_nodes, apart_nodes), (nodes(true), nodes(false)));
+    assert_eq!(total.value().to_bits(), apart_total.value().to_bits());
+    assert_eq!(Exactly(gradient(&apart_grads, &handles)), block_gradient);
+    let zeros = vec![0.0; unrelated.len()];
+    assert_eq!(Exactly(gradient(&apart_grads, &unrelated)), Exactly(zeros));
 }

@@ -46,9 +46,9 @@ fn a_finite_tape_reports_nothing() {
     // Leaves, and nodes of every shape (one, two or many operands, affine),
     // with values well inside the range of f64.
     let tape = Tape::with_replay();
-    let parameters: Vec<_> = [0.5, -1.0, 0.25].iter().map(|&p| tape.var(p)).collect();
+    let parameters = tape.vars(&[0.5, -1.0, 0.25]);
     let mut z = Vec::new();
-    tape.affine_constant(&parameters, &[2.0, 3.0], &mut z);
+    tape.affine_constant(parameters, &[2.0, 3.0], &mut z);
     let x = tape.var(4.0);
     let y = tape.constant(2.0);
     let terms = [z[0].sigmoid(), x.sqrt(), (x / y).ln(), x.powi(3), x.exp()];
@@ -267,9 +267,8 @@ const CASES: &[Case] = &[
         record: |tape| {
             let x = [tape.var(1.0), tape.var(1.0)];
             let values = [1.0, 2.0, 3.0, 1e308, 1e308, 0.0];
-            let parameters: Vec<_> = values.iter().map(|&p| tape.var(p)).collect();
             let mut z = Vec::new();
-            tape.affine(&parameters, &x, &mut z);
+            tape.affine(tape.vars(&values), &x, &mut z);
             assert_eq!(z[0].value(), 6.0);
         },
         index: 9,
@@ -283,9 +282,9 @@ const CASES: &[Case] = &[
         what: "an affine layer over constant inputs",
         // z = 1e308·1 + 1e308·1 - 1 = +∞. Constant inputs are no operands.
         record: |tape| {
-            let parameters = [tape.var(1e308), tape.var(1e308), tape.var(-1.0)];
+            let parameters = tape.vars(&[1e308, 1e308, -1.0]);
             let mut z = Vec::new();
-            tape.affine_constant(&parameters, &[1.0, 1.0], &mut z);
+            tape.affine_constant(parameters, &[1.0, 1.0], &mut z);
         },
         index: 3,
         operation: "affine",

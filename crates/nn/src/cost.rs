@@ -11,7 +11,7 @@
 use smallvec::SmallVec;
 use tape::{Gradients, Tape, Var};
 
-use crate::network::Forward;
+use crate::network::{Forward, Recorded};
 use crate::{Dataset, Layer, Network};
 
 /// How many image costs C_k are gathered without a heap allocation: the
@@ -59,6 +59,7 @@ fn record_total_cost_naming<'t>(
     mut names: Option<&mut Vec<String>>,
 ) -> Var<'t> {
     let mut scratch = Forward::new();
+    let parameters = Recorded::new(tape, parameters);
     let mut image_costs: SmallVec<[Var<'t>; INLINE_IMAGES]> = SmallVec::new();
     for (k, image) in (1..).zip(data.images()) {
         let name_layer = |layer: &Layer| {

@@ -12,10 +12,14 @@
 //! parameters of one unit are contiguous, and the parameters of a layer are
 //! just what [`Tape::affine`] takes: the layer's z^l is recorded as one node
 //! per unit that shares the layer's inputs a^(l-1) with the other units.
+//! Parameters that are not one block of nodes (the caller's own handles)
+//! are recorded unit by unit as a dot product plus the bias instead: the
+//! same numbers, as more nodes.
 
 use tape::{Tape, Var};
 
 use crate::Vars;
+use crate::network::Recorded;
 
 /// The shape of one layer and the place of its parameters in the network's
 /// parameter list.
@@ -72,24 +76,34 @@ impl Layer {
         })
     }
 
-    /// The layer's parameters within the network's list.
-    fn parameters<'p, 't>(&self, parameters: &'p [Var<'t>]) -> &'p [Var<'t>] {
-        &parameters[self.offset..self.offset + self.parameter_count()]
+    /// Where the layer's parameters sit in the network's list.
+    fn range(&self) -> std::ops::Range<usize> {
+        self.offset..self.offset + self.parameter_count()
     }
 
     /// The activations a^l of this layer when its inputs are given as plain
     /// numbers (the pixels of an image): inputs that are not variables
-    /// become constants of the layer's affine nodes.
+    /// become constants of the layer's nodes.
     pub(crate) fn forward_from_constants<'t>(
         &self,
         tape: &'t Tape,
-        parameters: &[Var<'t>],
+        parameters: Recorded<'_, 't>,
         inputs: &[f64],
         activations: &mut Vars<'t>,
     ) {
         debug_assert_eq!(inputs.len(), self.inputs);
         activations.clear();
-        tape.affine_constant(self.parameters(parameters), inputs, activations);
+        match parameters {
+            Recorded::Block(block) => {
+                tape.affine_constant(block.slice(self.range()), inputs, activations);
+            }
+            Recorded::Handles(handles) => {
+                for unit in handles[self.range()].chunks_exact(self.inputs + 1) {
+                    let z = tape.linear(inputs, &unit[..self.inputs]) + unit[self.inputs];
+                    activations.extend(std::iter::once(z));
+                }
+            }
+        }
         activations.sigmoid_in_place();
     }
 
@@ -97,13 +111,21 @@ impl Layer {
     pub(crate) fn forward<'t>(
         &self,
         tape: &'t Tape,
-        parameters: &[Var<'t>],
+        parameters: Recorded<'_, 't>,
         inputs: &[Var<'t>],
         activations: &mut Vars<'t>,
     ) {
         debug_assert_eq!(inputs.len(), self.inputs);
         activations.clear();
-        tape.affine(self.parameters(parameters), inputs, activations);
+        match parameters {
+            Recorded::Block(block) => tape.affine(block.slice(self.range()), inputs, activations),
+            Recorded::Handles(handles) => {
+                for unit in handles[self.range()].chunks_exact(self.inputs + 1) {
+                    let z = tape.dot(&unit[..self.inputs], inputs) + unit[self.inputs];
+                    activations.extend(std::iter::once(z));
+                }
+            }
+        }
         activations.sigmoid_in_place();
     }
 }

@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use smallvec::SmallVec;
-use tape::{Tape, Var};
+use tape::{Block, Tape, Var};
 
 use crate::Layer;
 
@@ -41,6 +41,34 @@ impl<'t> Vars<'t> {
 impl<'t> Extend<Var<'t>> for Vars<'t> {
     fn extend<I: IntoIterator<Item = Var<'t>>>(&mut self, iter: I) {
         self.0.extend(iter);
+    }
+}
+
+/// The parameters as recorded on a tape, in the form the layers take them.
+#[derive(Clone, Copy)]
+pub(crate) enum Recorded<'p, 't> {
+    /// Consecutive nodes, as [`Network::record_parameters`] records them:
+    /// each layer is then one run of fused affine nodes.
+    Block(Block<'t>),
+    /// Any other handles: each unit is a dot product plus its bias.
+    Handles(&'p [Var<'t>]),
+}
+
+impl<'p, 't> Recorded<'p, 't> {
+    /// `parameters` as a block if they are one, checked once here rather
+    /// than by every layer of every image.
+    pub(crate) fn new(tape: &'t Tape, parameters: &'p [Var<'t>]) -> Recorded<'p, 't> {
+        match tape.block(parameters) {
+            Some(block) => Recorded::Block(block),
+            None => Recorded::Handles(parameters),
+        }
+    }
+
+    fn len(self) -> usize {
+        match self {
+            Recorded::Block(block) => block.len(),
+            Recorded::Handles(handles) => handles.len(),
+        }
     }
 }
 
@@ -180,7 +208,8 @@ impl Network {
     }
 
     /// Records every parameter on `tape` as an input variable, in the
-    /// network's order.
+    /// network's order, one after another (so that they form a
+    /// [`Block`], which the forward pass records fastest).
     pub fn record_parameters<'t>(&self, tape: &'t Tape) -> Vars<'t> {
         self.parameters.values().map(|&p| tape.var(p)).collect()
     }
@@ -201,6 +230,7 @@ impl Network {
         pixels: &[f64],
     ) -> Vars<'t> {
         let mut scratch = Forward::new();
+        let parameters = Recorded::new(tape, parameters);
         self.record_forward_with(tape, parameters, pixels, &mut scratch, |_| {})
             .iter()
             .copied()
@@ -216,7 +246,7 @@ impl Network {
     pub(crate) fn record_forward_with<'s, 't>(
         &self,
         tape: &'t Tape,
-        parameters: &[Var<'t>],
+        parameters: Recorded<'_, 't>,
         pixels: &[f64],
         scratch: &'s mut Forward<'t>,
         mut after_layer: impl FnMut(&Layer),

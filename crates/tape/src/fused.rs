@@ -9,9 +9,8 @@
 //! dot products, every unit would store an edge (a parent and a partial)
 //! for each of its weights and for each input, although
 //!
-//! - its weights and bias are consecutive nodes, when they were recorded
-//!   one after the other, so that the first one and a count say where all
-//!   of them are;
+//! - its weights and bias are consecutive nodes, a [`Block`], so that the
+//!   first one and a count say where all of them are;
 //! - the partials towards the weights, ∂z_j/∂w_ji = x_i, are the same for
 //!   every unit of the layer;
 //! - the partials towards the inputs, ∂z_j/∂x_i = w_ji, are the values of
@@ -31,21 +30,20 @@
 
 use crate::rules::Op;
 use crate::tape::{AFFINE, Affine, MAX_NODES, Node, Nodes, SINK};
-use crate::{Tape, Var};
+use crate::{Block, Tape, Var};
 
 impl Tape {
     /// Records z_j = Σᵢ w_jᵢ·xᵢ + b_j for the units j = 1 … m of a layer, one
     /// node each, and appends them to `outputs` in order.
     ///
     /// `parameters` holds, unit after unit, the weights w_j1 … w_jn and then
-    /// the bias b_j: m·(n + 1) handles for n `inputs`. The partials are
-    /// ∂z_j/∂w_jᵢ = xᵢ, ∂z_j/∂b_j = 1 and ∂z_j/∂xᵢ = w_jᵢ.
+    /// the bias b_j: m·(n + 1) nodes for n `inputs`, as [`Tape::vars`]
+    /// records them. The partials are ∂z_j/∂w_jᵢ = xᵢ, ∂z_j/∂b_j = 1 and
+    /// ∂z_j/∂xᵢ = w_jᵢ.
     ///
     /// The value is summed in the order w_j1·x_1 + … + w_jn·x_n + b_j, so it
     /// is the same number [`Tape::dot`] of the weights and the inputs, plus
-    /// the bias, gives. The layer is stored compactly when each unit's
-    /// parameters were recorded one after another (as [`Tape::var`] called
-    /// in a loop records them), and as ordinary nodes otherwise.
+    /// the bias, gives.
     ///
     /// # Examples
     ///
@@ -56,47 +54,40 @@ impl Tape {
     /// use tape::Tape;
     ///
     /// let tape = Tape::new();
-    /// let parameters: Vec<_> = (1..=6).map(|p| tape.var(f64::from(p))).collect();
+    /// let parameters = tape.vars(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     /// let x = [tape.var(0.5), tape.var(-1.0)];
     /// let mut z = Vec::new();
-    /// tape.affine(&parameters, &x, &mut z);
+    /// tape.affine(parameters, &x, &mut z);
     /// assert_eq!(z[0].value(), 0.5 - 2.0 + 3.0);
     /// assert_eq!(z[1].value(), 2.0 - 5.0 + 6.0);
     ///
     /// let grads = tape.backward(z[1]);
-    /// assert_eq!(grads.wrt(parameters[3]), 0.5); // ∂z_2/∂w_21 = x_1
-    /// assert_eq!(grads.wrt(parameters[5]), 1.0); // ∂z_2/∂b_2 = 1
+    /// let w = |i| parameters.get(i).unwrap();
+    /// assert_eq!(grads.wrt(w(3)), 0.5); // ∂z_2/∂w_21 = x_1
+    /// assert_eq!(grads.wrt(w(5)), 1.0); // ∂z_2/∂b_2 = 1
     /// assert_eq!(grads.wrt(x[1]), 5.0); // ∂z_2/∂x_2 = w_22
     /// ```
     ///
     /// # Panics
     ///
-    /// Panics if `parameters` does not hold n + 1 handles per unit, or if a
-    /// handle belongs to another tape.
+    /// Panics if `parameters` does not hold n + 1 nodes per unit, or if the
+    /// block or an input belongs to another tape.
     #[inline]
     pub fn affine<'t>(
         &'t self,
-        parameters: &[Var<'t>],
+        parameters: Block<'t>,
         inputs: &[Var<'t>],
         outputs: &mut impl Extend<Var<'t>>,
     ) {
-        let n = inputs.len();
+        self.check_layer(parameters, inputs.len());
         for &input in inputs {
             self.check_owns(input);
         }
-        if !self.consecutive_units(parameters, n) {
-            for unit in parameters.chunks_exact(n + 1) {
-                let z = self.dot_product(&unit[..n], inputs) + unit[n];
-                outputs.extend(std::iter::once(z));
-            }
-            return;
-        }
-
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
         // The inputs' values are the partials towards the weights.
         let start = nodes.push_operands(inputs);
-        let units = record_units(nodes, parameters, start, n, true);
+        let units = record_units(nodes, parameters, start, inputs.len(), true);
         outputs.extend(units.map(|index| Var::new(self, index)));
     }
 
@@ -107,33 +98,26 @@ impl Tape {
     /// use tape::Tape;
     ///
     /// let tape = Tape::new();
-    /// let parameters = [tape.var(2.0), tape.var(-1.0), tape.var(0.25)];
+    /// let parameters = tape.vars(&[2.0, -1.0, 0.25]);
     /// let mut z = Vec::new();
-    /// tape.affine_constant(&parameters, &[3.0, 4.0], &mut z);
+    /// tape.affine_constant(parameters, &[3.0, 4.0], &mut z);
     /// assert_eq!(z[0].value(), 6.0 - 4.0 + 0.25);
-    /// assert_eq!(tape.backward(z[0]).wrt(parameters[1]), 4.0);
+    /// assert_eq!(tape.backward(z[0]).wrt(parameters.get(1).unwrap()), 4.0);
     /// ```
     ///
     /// # Panics
     ///
-    /// Panics if `parameters` does not hold n + 1 handles per unit, or if a
-    /// handle belongs to another tape.
+    /// Panics if `parameters` does not hold n + 1 nodes per unit, or if the
+    /// block belongs to another tape.
     #[inline]
     pub fn affine_constant<'t>(
         &'t self,
-        parameters: &[Var<'t>],
+        parameters: Block<'t>,
         inputs: &[f64],
         outputs: &mut impl Extend<Var<'t>>,
     ) {
         let n = inputs.len();
-        if !self.consecutive_units(parameters, n) {
-            for unit in parameters.chunks_exact(n + 1) {
-                let z = self.linear(inputs, &unit[..n]) + unit[n];
-                outputs.extend(std::iter::once(z));
-            }
-            return;
-        }
-
+        self.check_layer(parameters, n);
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
         let start = nodes.parents.len();
@@ -145,15 +129,15 @@ impl Tape {
         outputs.extend(units.map(|index| Var::new(self, index)));
     }
 
-    /// Whether the parameters of the layer are consecutive nodes, as
-    /// [`Tape::var`] called in a loop records them, so that the first one
-    /// says where all of them are.
-    ///
-    /// # Panics
-    ///
-    /// Panics unless `parameters` has n + 1 handles a unit, all on this tape.
+    /// Panics unless `parameters` lives on this tape and has n + 1 nodes a
+    /// unit.
     #[inline]
-    fn consecutive_units(&self, parameters: &[Var<'_>], n: usize) -> bool {
+    fn check_layer(&self, parameters: Block<'_>, n: usize) {
+        assert!(
+            std::ptr::eq(self, parameters.tape()),
+            "a Block of one tape was used in an operation on another tape: \
+             every operand of an operation must come from the same Tape"
+        );
         assert!(
             parameters.len() % (n + 1) == 0,
             "an affine layer over {n} inputs needs {} parameters per unit (weights and a bias), \
@@ -161,28 +145,6 @@ impl Tape {
             n + 1,
             parameters.len()
         );
-        let Some(first) = parameters.first() else {
-            return true;
-        };
-        // One pass that checks both, without an early exit: the bits of
-        // `mismatch` stay 0 while each handle names this tape and the node
-        // after the one before.
-        let me = std::ptr::from_ref(self) as usize;
-        let mut mismatch = 0;
-        for (parameter, index) in parameters.iter().zip(first.index..) {
-            mismatch |= (std::ptr::from_ref(parameter.tape()) as usize ^ me)
-                | (parameter.index ^ index) as usize;
-        }
-        if mismatch == 0 {
-            return true;
-        }
-        for &parameter in parameters {
-            self.check_owns(parameter);
-        }
-        parameters
-            .iter()
-            .zip(first.index..)
-            .all(|(parameter, index)| parameter.index == index)
     }
 
     /// Records ½ Σᵢ (xᵢ - tᵢ)², the squared error of `outputs` against
@@ -255,16 +217,17 @@ pub(crate) fn half_sum_of_squares(errors: &[f64]) -> f64 {
 /// the shared edge lists, and returns the nodes' indices.
 fn record_units(
     nodes: &mut Nodes,
-    parameters: &[Var<'_>],
+    parameters: Block<'_>,
     start: usize,
     n: usize,
     variable_inputs: bool,
 ) -> std::ops::Range<u32> {
     assert!(start < MAX_NODES, "a tape holds at most 2^30 shared edges");
     let first = nodes.nodes.len() as u32;
-    for unit in parameters.chunks_exact(n + 1) {
+    let units = parameters.len() / (n + 1);
+    for unit in 0..units {
         let affine = Affine {
-            weights: unit[0].index,
+            weights: parameters.first() + (unit * (n + 1)) as u32,
             inputs: start as u32,
             count: n as u32,
             variable_inputs,

@@ -33,7 +33,8 @@
 //!   (`backward.rs`);
 //! - [`Tape::affine`], [`Tape::affine_constant`] and
 //!   [`Tape::squared_error`] record a network's layers and cost as one node
-//!   per result (`fused.rs`);
+//!   per result (`fused.rs`), the layers' parameters given as a [`Block`]
+//!   of consecutive nodes (`block.rs`);
 //! - [`Tape::replay`] evaluates a recording again at new inputs
 //!   (`replay.rs`);
 //! - [`Tape::first_non_finite`] finds where a NaN or an infinity started
@@ -50,6 +51,7 @@
 #![deny(missing_docs)]
 
 mod backward;
+mod block;
 mod check;
 mod finite;
 mod fused;
@@ -60,6 +62,7 @@ mod tape;
 mod var;
 
 pub use backward::Gradients;
+pub use block::Block;
 pub use check::{GradientCheck, check_gradient};
 pub use finite::{NonFinite, NonFiniteKind};
 pub use replay::ReplayError;

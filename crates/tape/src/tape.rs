@@ -18,8 +18,8 @@
 //! - A unit of an affine layer, z_j = Σ_i w_ji·x_i + b_j, is marked as
 //!   [`AFFINE`]; the other bits of `lhs` point into the `affine` list, which
 //!   says where its parameters and inputs are (see `fused.rs`). Its
-//!   parameters are consecutive nodes, so they need no list of their own,
-//!   and the units of one layer share one list of inputs.
+//!   parameters are consecutive nodes (a `Block`), so they need no list of
+//!   their own, and the units of one layer share one list of inputs.
 //!
 //! A binary operation thus costs one 32-byte [`Node`], plus 8 bytes of
 //! adjoint during the sweep: 40 bytes. A tape made with
