@@ -36,12 +36,13 @@ const IMAGES_PER_ROW: usize = 8;
 #[derive(Debug, Parser)]
 #[command(name = "train", version)]
 struct Options {
-    /// Number of epochs (full-batch gradient steps).
+    /// Number of epochs (full-batch gradient steps), 0 or more.
     #[arg(
         long,
         value_name = "N",
         default_value_t = 300,
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = parse_count
     )]
     epochs: usize,
 
@@ -219,6 +220,14 @@ fn run(options: &Options) -> Result<(), String> {
     }
 }
 
+/// A count such as the number of epochs: a whole number, 0 or more. Said
+/// so, rather than as the parser's "invalid digit found in string".
+fn parse_count(text: &str) -> Result<usize, String> {
+    text.trim()
+        .parse()
+        .map_err(|_| "expected a whole number, 0 or more".to_owned())
+}
+
 /// A number as a person would write it: 0.5 as 0.5, but 1e300 as 1e300
 /// rather than its 301 digits.
 fn short(x: f64) -> String {
@@ -332,6 +341,15 @@ fn check_save_target(path: &Path) -> Result<(), String> {
     if target.exists() && !target.is_file() {
         // A device or a pipe is written in place; nothing to probe.
         return Ok(());
+    }
+    // The save replaces the file by renaming a new one over it, which a
+    // directory one may write to allows even for a file one may not: ask
+    // the file itself, so that a read-only file stays as it is.
+    if target.exists() {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(&target)
+            .map_err(|e| fail(&e))?;
     }
     let temporary = temporary_beside(&target);
     std::fs::OpenOptions::new()

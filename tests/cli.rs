@@ -158,6 +158,11 @@ fn bad_options_fail_with_one_line() {
     assert!(err.contains("learning rate"), "{err}");
     let err = assert_fails_with_one_line(&["--momentum", "1"]);
     assert!(err.contains("momentum"), "{err}");
+    let err = assert_fails_with_one_line(&["--epochs", "-3"]);
+    assert!(
+        err.contains("'-3'") && err.contains("a whole number, 0 or more"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -367,4 +372,41 @@ fn a_data_file_past_the_image_cap_fails_before_training() {
         )
     );
     assert!(stdout(&output).is_empty(), "{}", stdout(&output));
+}
+
+#[test]
+fn a_read_only_parameter_file_is_not_replaced() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = TempDir::new("read-only");
+    let kept = dir.file("kept.txt", b"old\n");
+    std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let save = ["--epochs", "3", "--save", kept.to_str().unwrap()];
+    // A privileged user (root, as CI may run) may write any file; run the
+    // command as user nobody then, in a folder anyone may write to, so that
+    // only the file's own permission stands in the way of the save.
+    let privileged = std::fs::OpenOptions::new().write(true).open(&kept).is_ok();
+    let output = if privileged {
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let nobody = Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(env!("CARGO_BIN_EXE_train"))
+            .args(save)
+            .current_dir(dir.path())
+            .output();
+        match nobody {
+            Ok(output) => output,
+            // No way to give up the privilege here: nothing to test.
+            Err(_) => return,
+        }
+    } else {
+        train(&save)
+    };
+    let err = stderr(&output);
+    assert!(!output.status.success(), "the save succeeded: {err}");
+    assert!(
+        err.starts_with("train: cannot save to") && err.contains("kept.txt"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(std::fs::read(&kept).unwrap(), b"old\n");
 }
