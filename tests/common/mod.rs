@@ -1,6 +1,9 @@
 //! What the file tests share: a temporary directory of their own.
+//!
+//! Each test binary compiles this module for itself and uses a part of it.
+#![allow(dead_code)]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A fresh, empty directory under the system's temporary directory for one
@@ -14,7 +17,7 @@ impl TempDir {
     pub fn new(test: &str) -> TempDir {
         static COUNTER: AtomicUsize = AtomicUsize::new(0);
         let unique = format!(
-            "backprop-files-{}-{}-{test}",
+            "backprop-tests-{}-{}-{test}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::Relaxed)
         );
@@ -27,6 +30,19 @@ impl TempDir {
     /// The path of `name` inside the directory.
     pub fn join(&self, name: &str) -> PathBuf {
         self.0.join(name)
+    }
+
+    /// Writes `contents` to the file `name` inside the directory and
+    /// returns its path.
+    pub fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
+        let path = self.join(name);
+        std::fs::write(&path, contents).expect("the temporary file can be written");
+        path
+    }
+
+    /// The directory itself.
+    pub fn path(&self) -> &Path {
+        &self.0
     }
 }
 
