@@ -184,21 +184,20 @@ impl Tape {
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
         let start = nodes.parents.len();
-        let n = outputs.len();
         nodes
             .parents
             .extend(outputs.iter().map(|output| output.index));
-        nodes.parents.resize(start + 2 * n, SINK);
         let errors = outputs
             .iter()
             .zip(targets)
             .map(|(output, &t)| nodes.nodes[output.index as usize].value - t);
         nodes.partials.extend(errors);
-        nodes.partials.extend_from_slice(targets);
-        let value = half_sum_of_squares(&nodes.partials[start..start + n]);
-        // The edges are the first n; the targets after them are data.
+        let value = half_sum_of_squares(&nodes.partials[start..]);
         let index = nodes.push_many(Op::SquaredError, start, value);
-        nodes.nodes[index as usize].rhs = n as u32;
+        // The targets follow the node's edges, for replay: data, not edges,
+        // so their parents are the sink.
+        nodes.parents.resize(nodes.parents.len() + targets.len(), SINK);
+        nodes.partials.extend_from_slice(targets);
         Var::new(self, index)
     }
 }
