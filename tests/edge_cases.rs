@@ -1031,3 +1031,59 @@ proptest! {
         }
     }
 }
+
+// Sums keep the sign of zero.
+
+/// The sign bit of `x`, which `==` does not see: -0.0 == 0.0.
+fn negative_zero(x: f64) -> bool {
+    x == 0.0 && x.is_sign_negative()
+}
+
+#[test]
+fn sums_of_negative_zeros_are_negative_zero_as_written_out() {
+    // IEEE: -0 + -0 = -0 and 1·(-0) = -0, so x + y, x·1 + y·1 and the like
+    // are -0 when every term is. The n-ary nodes must give what the same
+    // terms written out with binary operations give.
+    let tape = Tape::new();
+    let (x, y, one) = (tape.var(-0.0), tape.var(-0.0), tape.var(1.0));
+    assert!(negative_zero((x + y).value()), "the written-out sum");
+    assert!(negative_zero(tape.sum(&[x, y]).value()), "sum");
+    assert!(
+        negative_zero(tape.linear(&[2.0, 3.0], &[x, y]).value()),
+        "linear"
+    );
+    assert!(negative_zero(tape.dot(&[x, y], &[one, one]).value()), "dot");
+
+    // z = w·x + b with w = 1, x = -0, b = -0, and a layer over no inputs.
+    let parameters = tape.vars(&[1.0, -0.0]);
+    let mut z = Vec::new();
+    tape.affine(parameters, &[x], &mut z);
+    tape.affine_constant(parameters, &[-0.0], &mut z);
+    tape.affine(parameters.slice(1..2), &[], &mut z);
+    for (k, z) in z.iter().enumerate() {
+        assert!(negative_zero(z.value()), "affine {k}: {}", z.value());
+    }
+
+    // A +0 among the terms makes the sum +0, and the empty sum is +0.
+    let plus = tape.var(0.0);
+    assert!(!negative_zero(tape.sum(&[x, plus]).value()));
+    assert!(!negative_zero(tape.sum(&[]).value()));
+    assert!(!negative_zero(tape.dot(&[], &[]).value()));
+}
+
+#[test]
+fn replayed_sums_keep_the_sign_of_zero() {
+    // Recorded away from zero, replayed at x = y = -0 (and b = -0): the
+    // sums must come out as a fresh recording there would give them.
+    let tape = Tape::with_replay();
+    let (x, y, one) = (tape.var(1.0), tape.var(2.0), tape.var(1.0));
+    let parameters = tape.vars(&[1.0, 0.5]);
+    let sum = tape.sum(&[x, y]);
+    let dot = tape.dot(&[x], &[one]); // -0·1 = -0
+    let mut z = Vec::new();
+    tape.affine(parameters, &[x], &mut z);
+    tape.replay(&[-0.0, -0.0, 1.0, 1.0, -0.0]).unwrap();
+    assert!(negative_zero(sum.value()), "sum {}", sum.value());
+    assert!(negative_zero(dot.value()), "dot {}", dot.value());
+    assert!(negative_zero(z[0].value()), "affine {}", z[0].value());
+}

@@ -434,7 +434,7 @@ fn the_message_names_the_node_its_operation_and_operands() {
     let _ = (y / x).sin();
     assert_eq!(
         report(&tape, None).to_string(),
-        "node 2 (div) has value inf, from node 1 = 2, node 0 = 0"
+        "node 2 (div) has value inf, from node 1 = 2.0, node 0 = 0.0"
     );
 
     // A leaf has no operands to list.
@@ -450,8 +450,8 @@ fn the_message_names_the_node_its_operation_and_operands() {
 fn the_message_counts_the_operands_it_does_not_list() {
     // A custom node with value NaN over the inputs 1 … n (nodes 0 … n - 1),
     // for n = 8, 9 and 10: eight operands are listed, the rest counted.
-    let listed = "from node 0 = 1, node 1 = 2, node 2 = 3, node 3 = 4, node 4 = 5, \
-                  node 5 = 6, node 6 = 7, node 7 = 8";
+    let listed = "from node 0 = 1.0, node 1 = 2.0, node 2 = 3.0, node 3 = 4.0, node 4 = 5.0, \
+                  node 5 = 6.0, node 6 = 7.0, node 7 = 8.0";
     for (n, rest) in [(8, ""), (9, " and 1 more"), (10, " and 2 more")] {
         let tape = Tape::with_replay();
         let inputs: Vec<_> = (1..=n).map(|k| (tape.var(f64::from(k)), 1.0)).collect();
@@ -473,7 +473,7 @@ fn the_message_of_an_adjoint_gives_the_value_too() {
     let grads = tape.backward(f);
     assert_eq!(
         report(&tape, Some(&grads)).to_string(),
-        "node 1 (mul) has adjoint inf (its value is 0), from node 0 = 0"
+        "node 1 (mul) has adjoint inf (its value is 0.0), from node 0 = 0.0"
     );
 }
 
@@ -691,7 +691,7 @@ fn the_train_command_names_the_first_non_finite_adjoint() {
 
     let expected = "train: C_T, its gradient or a parameter became non-finite at epoch 1 \
                     (C_T = 16); the parameters of epoch 0 were kept; first non-finite: \
-                    ∂C_T/∂b^2_3 = -inf (input, value 0)\n";
+                    ∂C_T/∂b^2_3 = -inf (input, value 0.0)\n";
     for args in [&["--init", init][..], &["--init", init, "--replay"]] {
         let output = train(args);
         let err = String::from_utf8(output.stderr).expect("stderr is UTF-8");
@@ -699,4 +699,21 @@ fn the_train_command_names_the_first_non_finite_adjoint() {
         assert_eq!(err, expected, "{args:?}");
         assert!(err.contains("first non-finite: ∂C_T/∂b^2_"), "{err}");
     }
+}
+
+#[test]
+fn the_message_writes_tiny_and_huge_numbers_with_an_exponent() {
+    // ln u at u = 1e-320 has the slope 1/u = 1e320, past f64::MAX: the
+    // adjoint of u is +∞ while its value is the subnormal 1e-320, which the
+    // message writes as such rather than as 0.000… with 320 digits.
+    let tape = Tape::new();
+    let x = tape.var(1e-320);
+    let u = x * 1.0;
+    let f = u.ln();
+    let grads = tape.backward(f);
+    let message = report(&tape, Some(&grads)).to_string();
+    assert_eq!(
+        message,
+        "node 1 (one operand) has adjoint inf (its value is 1e-320), from node 0 = 1e-320"
+    );
 }

@@ -344,7 +344,7 @@ fn a_non_finite_gradient_names_its_first_node_in_the_maths() {
     };
     let first = first.as_deref().expect("the node is found");
     assert!(first.starts_with("∂C_T/∂b^2_2 = "), "{first}");
-    assert!(first.contains("inf (input, value 0)"), "{first}");
+    assert!(first.contains("inf (input, value 0.0)"), "{first}");
     assert!(error.to_string().contains(first), "{error}");
 }
 

@@ -289,14 +289,15 @@ fn first_non_finite(network: &Network, data: &Dataset) -> Option<String> {
     Some(describe(&bad, &node_names(network, data)))
 }
 
-/// A report of `bad` with each node called by its name in the maths.
+/// A report of `bad` with each node called by its name in the maths, the
+/// numbers written as `{:?}` writes them (1e-320, not 320 digits).
 fn describe(bad: &NonFinite, names: &[String]) -> String {
     let name = |index: usize| names.get(index).map_or("?", String::as_str);
     let node = name(bad.index);
     let mut text = match bad.kind {
-        NonFiniteKind::Value => format!("{node} = {} ({})", bad.value, bad.operation),
+        NonFiniteKind::Value => format!("{node} = {:?} ({})", bad.value, bad.operation),
         NonFiniteKind::Adjoint => format!(
-            "∂C_T/∂{node} = {} ({}, value {})",
+            "∂C_T/∂{node} = {:?} ({}, value {:?})",
             bad.adjoint.unwrap_or(f64::NAN),
             bad.operation,
             bad.value
@@ -305,7 +306,7 @@ fn describe(bad: &NonFinite, names: &[String]) -> String {
     let operands: Vec<String> = bad
         .operands
         .iter()
-        .map(|&(index, value)| format!("{} = {value}", name(index)))
+        .map(|&(index, value)| format!("{} = {value:?}", name(index)))
         .collect();
     if !operands.is_empty() {
         text += &format!(" from {}", operands.join(", "));

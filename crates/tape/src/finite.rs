@@ -50,6 +50,8 @@ pub struct NonFinite {
     pub operand_count: usize,
 }
 
+/// Numbers are written as `{:?}` writes them, which switches to an exponent
+/// for the very large and the very small: 1e-320 rather than 320 digits.
 impl fmt::Display for NonFinite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let number = match self.kind {
@@ -62,17 +64,17 @@ impl fmt::Display for NonFinite {
         };
         write!(
             f,
-            "node {} ({}) has {number} {shown}",
+            "node {} ({}) has {number} {shown:?}",
             self.index, self.operation
         )?;
         if self.kind == NonFiniteKind::Adjoint {
-            write!(f, " (its value is {})", self.value)?;
+            write!(f, " (its value is {:?})", self.value)?;
         }
         if self.operand_count > 0 {
             f.write_str(", from")?;
             for (k, (index, value)) in self.operands.iter().enumerate() {
                 let comma = if k == 0 { "" } else { "," };
-                write!(f, "{comma} node {index} = {value}")?;
+                write!(f, "{comma} node {index} = {value:?}")?;
             }
             let more = self.operand_count - self.operands.len();
             if more > 0 {

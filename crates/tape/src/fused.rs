@@ -28,7 +28,7 @@
 //! partials are the errors x_i - t_i. The targets are kept after the edges
 //! in the shared lists, so that replay can compute the errors anew.
 
-use crate::rules::Op;
+use crate::rules::{Op, SUM_START};
 use crate::tape::{AFFINE, Affine, MAX_NODES, Node, Nodes, SINK};
 use crate::{Block, Tape, Var};
 
@@ -196,7 +196,9 @@ impl Tape {
         let index = nodes.push_many(Op::SquaredError, start, value);
         // The targets follow the node's edges, for replay: data, not edges,
         // so their parents are the sink.
-        nodes.parents.resize(nodes.parents.len() + targets.len(), SINK);
+        nodes
+            .parents
+            .resize(nodes.parents.len() + targets.len(), SINK);
         nodes.partials.extend_from_slice(targets);
         Var::new(self, index)
     }
@@ -254,9 +256,10 @@ pub(crate) fn evaluate(nodes: &[Node], partials: &[f64], affine: Affine) -> f64 
     let n = affine.count as usize;
     let weights = &nodes[affine.weights as usize..][..=n];
     let inputs = &partials[affine.inputs as usize..][..n];
-    let mut value = 0.0;
+    // From -0, so that the value is the terms written out (see SUM_START).
+    let mut sum = SUM_START;
     for (w, &x) in weights.iter().zip(inputs) {
-        value += w.value * x;
+        sum += w.value * x;
     }
-    value + weights[n].value
+    sum + weights[n].value
 }

@@ -19,8 +19,7 @@ use std::fmt;
 
 use crate::Tape;
 use crate::fused;
-use crate::rules;
-use crate::rules::Op;
+use crate::rules::{self, Op};
 use crate::tape::{KIND, Nodes};
 
 /// Why a tape could not be replayed.
@@ -129,17 +128,15 @@ impl Tape {
                 Op::Sum | Op::Linear => {
                     let start = (node.lhs & !KIND) as usize;
                     let edges = start..start + node.rhs as usize;
-                    let mut value = 0.0;
-                    for (&parent, &c) in parents[edges.clone()].iter().zip(&partials[edges]) {
-                        value += c * nodes[parent as usize].value;
-                    }
-                    nodes[index].value = value;
+                    let terms = parents[edges.clone()].iter().zip(&partials[edges]);
+                    let terms = terms.map(|(&parent, &c)| c * nodes[parent as usize].value);
+                    nodes[index].value = rules::sum_in_order(terms);
                 }
 
                 // Σ xᵢ·yᵢ: each pair's partials are each other's values.
                 Op::Dot => {
                     let start = (node.lhs & !KIND) as usize;
-                    let mut value = 0.0;
+                    let mut value = rules::SUM_START;
                     for edge in (start..start + node.rhs as usize).step_by(2) {
                         let x = nodes[parents[edge] as usize].value;
                         let y = nodes[parents[edge + 1] as usize].value;
@@ -147,7 +144,8 @@ impl Tape {
                         partials[edge] = y;
                         partials[edge + 1] = x;
                     }
-                    nodes[index].value = value;
+                    // The empty sum is +0, as `rules::sum_in_order` has it.
+                    nodes[index].value = if node.rhs == 0 { 0.0 } else { value };
                 }
 
                 // z_j = Σᵢ w_jᵢ·xᵢ + b_j, whose stored input values are the

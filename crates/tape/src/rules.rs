@@ -398,3 +398,19 @@ pub(crate) fn log_sum_exp_in_place(xs: &mut [f64]) -> f64 {
     }
     m + rest.ln_1p()
 }
+
+/// Where every node that sums (sum, linear, dot, affine) starts its sum:
+/// -0, the identity of IEEE addition (-0 + x = x for every x, +0 included),
+/// so that the sum equals the terms written out, `x + y + …`. Starting from
+/// +0 would turn a sum of -0s into +0. The empty sum is +0: see
+/// [`sum_in_order`].
+pub(crate) const SUM_START: f64 = -0.0;
+
+/// Σ of `terms` in order, from [`SUM_START`]; the empty sum is +0.
+#[inline(always)]
+pub(crate) fn sum_in_order(terms: impl ExactSizeIterator<Item = f64>) -> f64 {
+    if terms.len() == 0 {
+        return 0.0;
+    }
+    terms.fold(SUM_START, |sum, term| sum + term)
+}

@@ -31,7 +31,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Var;
-use crate::rules::Op;
+use crate::rules::{self, Op};
 
 /// Hands out a distinct identity to every tape, so that gradients can be
 /// checked against the tape they came from. Identity 0 is left to empty
@@ -367,10 +367,9 @@ impl Tape {
         }
 
         // The value, summed in operand order, as replay sums it.
-        let mut value = 0.0;
-        for (&parent, &c) in nodes.parents[start..].iter().zip(&nodes.partials[start..]) {
-            value += c * nodes.nodes[parent as usize].value;
-        }
+        let terms = nodes.parents[start..].iter().zip(&nodes.partials[start..]);
+        let terms = terms.map(|(&parent, &c)| c * nodes.nodes[parent as usize].value);
+        let value = rules::sum_in_order(terms);
         Var::new(self, nodes.push_many(op, start, value))
     }
 
@@ -384,13 +383,19 @@ impl Tape {
         // SAFETY: no other reference to the storage is alive (see `nodes_mut`).
         let nodes = unsafe { self.nodes_mut() };
         let start = nodes.parents.len();
-        let mut value = 0.0;
+        let mut value = rules::SUM_START;
         for (&x, &y) in xs.iter().zip(ys) {
             let (x_value, y_value) = (nodes.value(x.index), nodes.value(y.index));
             value += x_value * y_value;
             nodes.parents.extend([x.index, y.index]);
             nodes.partials.extend([y_value, x_value]);
         }
+        // The empty sum is +0, as `rules::sum_in_order` has it.
+        let value = if nodes.parents.len() == start {
+            0.0
+        } else {
+            value
+        };
         Var::new(self, nodes.push_many(Op::Dot, start, value))
     }
 
