@@ -386,3 +386,58 @@ fn overflowing_gradient_network() -> Network {
     }
     Network::from_parameter_text(&SIZES, &text).unwrap()
 }
+
+#[test]
+fn momentum_carries_over_on_the_same_network() {
+    // Two steps written out: v1 = -η·g(p0), p1 = p0 + v1, then
+    // v2 = μ·v1 - η·g(p1), p2 = p1 + v2, with g from cost_gradient.
+    let (eta, mu) = (0.5, 0.9);
+    let data = Dataset::builtin();
+    let p0 = Network::new(&SIZES, 1);
+    let g0 = p0.cost_gradient(&data).gradient;
+    let v1: Vec<f64> = g0.iter().map(|g| mu * 0.0 - eta * g).collect();
+    let mut p1 = p0.clone();
+    for (p, v) in p1.parameter_values_mut().zip(&v1) {
+        *p += v;
+    }
+    let g1 = p1.cost_gradient(&data).gradient;
+    let mut p2 = p1.clone();
+    for ((p, v), g) in p2.parameter_values_mut().zip(&v1).zip(&g1) {
+        *p += mu * v - eta * g;
+    }
+
+    let mut network = p0;
+    let mut trainer = Trainer::new(eta, mu).unwrap();
+    trainer.step(&mut network, &data).unwrap();
+    assert_eq!(bits(&network), bits(&p1));
+    trainer.step(&mut network, &data).unwrap();
+    assert_eq!(bits(&network), bits(&p2));
+}
+
+#[test]
+fn another_network_starts_from_rest() {
+    // A trainer that has built up velocity on one network, given another
+    // (of other sizes, of the same sizes, or the same one changed by the
+    // caller), steps it as a fresh trainer would.
+    let data = Dataset::builtin();
+    let mut trainer = Trainer::new(0.5, 0.9).unwrap();
+    let mut first = Network::new(&SIZES, 1);
+    for _ in 0..10 {
+        trainer.step(&mut first, &data).unwrap();
+    }
+    let mut changed = first.clone();
+    *changed.parameter_values_mut().next().unwrap() += 0.25;
+    for mut other in [
+        Network::new(&[12, 1, 2], 5),
+        Network::new(&SIZES, 7),
+        changed,
+    ] {
+        let mut fresh = other.clone();
+        trainer.step(&mut other, &data).unwrap();
+        Trainer::new(0.5, 0.9)
+            .unwrap()
+            .step(&mut fresh, &data)
+            .unwrap();
+        assert_eq!(bits(&other), bits(&fresh), "{:?}", other.sizes());
+    }
+}

@@ -42,6 +42,9 @@ pub struct Trainer {
     momentum: f64,
     epoch: usize,
     velocity: Vec<f64>,
+    /// The parameters the last step left, to tell whether the next step
+    /// continues from them (and keeps the velocity) or not.
+    left: Vec<f64>,
     gradient: Vec<f64>,
     tape: Tape,
     grads: Gradients,
@@ -81,6 +84,7 @@ impl Trainer {
             momentum,
             epoch: 0,
             velocity: Vec::new(),
+            left: Vec::new(),
             gradient: Vec::new(),
             tape: Tape::new(),
             grads: Gradients::new(),
@@ -136,6 +140,10 @@ impl Trainer {
     /// all of `data`, then the update of every parameter. Returns C_T at the
     /// parameters before the update.
     ///
+    /// The velocity carries over from the last step only if `network` holds
+    /// the parameters that step left; another network, or one whose
+    /// parameters were changed in between, starts from rest (v = 0).
+    ///
     /// # Errors
     ///
     /// Returns [`TrainError::NonFinite`] if C_T, its gradient or an updated
@@ -180,8 +188,15 @@ impl Trainer {
             return Err(TrainError::Stalled { epoch, cost });
         }
 
-        // A change of network (or the first step) starts from rest.
-        self.velocity.resize(self.gradient.len(), 0.0);
+        // The velocity belongs to the parameters the last step left. Any
+        // other network, or this one changed since, starts from rest: the
+        // momentum of one network has nothing to say about another.
+        let resumed = self.left.len() == self.gradient.len()
+            && network.parameters().values().eq(self.left.iter());
+        if !resumed {
+            self.velocity.clear();
+            self.velocity.resize(self.gradient.len(), 0.0);
+        }
 
         // v ← μ·v - η·∂C_T/∂p, then p ← p + v. A huge η can overflow the
         // update even though C_T and its gradient are finite, so every new
@@ -196,16 +211,18 @@ impl Trainer {
         if let Some((((name, &p), &v), &grad)) = overflow {
             let name = math_name(name);
             let first = Some(format!(
-                "the update of {name} overflows: {name} = {p}, ∂C_T/∂{name} = {grad}, \
-                 v ← μ·v - η·∂C_T/∂p = {}",
+                "the update of {name} overflows: {name} = {p:?}, ∂C_T/∂{name} = {grad:?}, \
+                 v ← μ·v - η·∂C_T/∂p = {:?}",
                 mu * v - eta * grad
             ));
             return Err(TrainError::NonFinite { epoch, cost, first });
         }
         let values = network.parameter_values_mut();
+        self.left.clear();
         for ((p, v), &grad) in values.zip(&mut self.velocity).zip(&self.gradient) {
             *v = mu * *v - eta * grad;
             *p += *v;
+            self.left.push(*p);
         }
         self.epoch = epoch;
         Ok(cost)
