@@ -817,3 +817,13 @@ fn the_thread_promises_hold() {
     .expect("the thread does not panic");
     assert_eq!(slope, 4.0); // d(x²)/dx = 2x
 }
+
+#[test]
+fn a_var_prints_the_index_the_caller_knows() {
+    // Var::index counts from 0 over the caller's nodes; Debug says the same.
+    let tape = Tape::new();
+    let _ = tape.var(1.0);
+    let y = tape.var(2.5);
+    assert_eq!(y.index(), 1);
+    assert_eq!(format!("{y:?}"), "Var { index: 1, value: 2.5 }");
+}

@@ -59,8 +59,9 @@ impl<'t> Var<'t> {
 
 impl fmt::Debug for Var<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The position the caller knows, as `Var::index` gives it.
         f.debug_struct("Var")
-            .field("index", &self.index)
+            .field("index", &self.index())
             .field("value", &self.value())
             .finish()
     }
